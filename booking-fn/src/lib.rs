@@ -1,0 +1,7 @@
+//! The Inside Knowledge booking API: bookings, cancellations, availability and
+//! feedback, over DynamoDB in AWS or an embedded SQLite store locally.
+
+pub mod model;
+pub mod slots;
+pub mod store;
+pub mod summary;

@@ -1,0 +1,5 @@
+//! Reading and checking the editors' content.
+
+pub mod model;
+
+pub use model::*;

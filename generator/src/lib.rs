@@ -1,0 +1,5 @@
+//! `prospectus`: checks the editors' content, builds the static site and
+//! serves a local preview with the booking API mounted in-process.
+
+pub mod cli;
+pub mod content;
