@@ -1,0 +1,1 @@
+//! The DynamoDB store (under construction).
