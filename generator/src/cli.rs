@@ -8,8 +8,12 @@ use std::process::ExitCode;
 use chrono::NaiveDate;
 
 pub fn check(root: &Path, drafts: bool, today: NaiveDate) -> anyhow::Result<ExitCode> {
-    let _ = (root, drafts, today);
-    anyhow::bail!("check: not built yet")
+    use std::io::IsTerminal as _;
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let opts = crate::content::LoadOptions { drafts, today };
+    let outcome = crate::content::check::run(root, &opts, color);
+    eprint!("{}", outcome.output);
+    Ok(ExitCode::from(outcome.exit_code))
 }
 
 pub fn build(
@@ -29,6 +33,9 @@ pub fn serve(root: &Path, port: u16, drafts: bool, today: NaiveDate) -> anyhow::
 }
 
 pub fn new_host(root: &Path, name: &str, today: NaiveDate) -> anyhow::Result<ExitCode> {
-    let _ = (root, name, today);
-    anyhow::bail!("new: not built yet")
+    let rel = crate::content::scaffold::new_host(root, name, today)?;
+    eprintln!(
+        "created {rel} (a draft): fill in the placeholders, then run `prospectus check --drafts`"
+    );
+    Ok(ExitCode::SUCCESS)
 }
