@@ -3,4 +3,5 @@
 
 pub mod cli;
 pub mod content;
+pub mod search;
 pub mod urls;
