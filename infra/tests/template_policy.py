@@ -152,9 +152,21 @@ def main():
     )
     errors = dist.get("CustomErrorResponses", [])
     check(
-        "CloudFront: missing pages answer /404.html with status 404",
-        errors and all(e.get("ResponsePagePath") == "/404.html" and e.get("ResponseCode") == 404 for e in errors),
+        "CloudFront: a missing page (S3's 403) answers /404.html with status 404",
+        [(e.get("ErrorCode"), e.get("ResponseCode"), e.get("ResponsePagePath")) for e in errors]
+        == [(403, 404, "/404.html")],
+        str(errors),
     )
+    # Custom error responses cover /api/* too: the API's 404 must not be
+    # replaced (so no 404 mapping above), and a 403 from the API would be.
+    api_src = ROOT / "booking-fn" / "src" / "api"
+    if api_src.is_dir():
+        forbidden = [
+            str(p.relative_to(ROOT))
+            for p in sorted(api_src.rglob("*.rs"))
+            if re.search(r"StatusCode::FORBIDDEN|from_u16\(403\)", p.read_text())
+        ]
+        check("booking API never answers 403 (CloudFront would replace it with the 404 page)", not forbidden, str(forbidden))
     api = [b for b in dist.get("CacheBehaviors", []) if b.get("PathPattern") == "/api/*"]
     b = api[0] if api else {}
     check(
