@@ -18,12 +18,17 @@ use serde_json::json;
 #[tokio::test]
 async fn json_booking_is_created_and_only_the_token_hash_is_stored() {
     let app = App::new().await;
-    let r = app.json("/api/bookings", &booking_json("open-visit", "123456")).await;
+    let r = app
+        .json("/api/bookings", &booking_json("open-visit", "123456"))
+        .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     let b = r.json();
     let reference = b["reference"].as_str().unwrap();
     let token = b["token"].as_str().unwrap();
-    assert!(reference.starts_with("IK-") && reference.len() == 12, "{reference}");
+    assert!(
+        reference.starts_with("IK-") && reference.len() == 12,
+        "{reference}"
+    );
     assert_eq!(token.len(), 32);
     assert_eq!(b["visit"], "open-visit");
     assert_eq!(b["places"], 2);
@@ -49,7 +54,11 @@ async fn json_booking_is_created_and_only_the_token_hash_is_stored() {
     assert_eq!(stored.school_name, "Fenland Edge Nursery School");
     assert_eq!(stored.needs.as_deref(), Some("Step-free access"));
     assert_eq!(stored.idempotency_key_hash, None);
-    let expected_expiry = day(30 + 365).and_hms_opt(0, 0, 0).unwrap().and_utc().timestamp();
+    let expected_expiry = day(30 + 365)
+        .and_hms_opt(0, 0, 0)
+        .unwrap()
+        .and_utc()
+        .timestamp();
     assert_eq!(stored.expires_at, expected_expiry);
     assert_eq!(app.remaining("open-visit").await, 8);
 }
@@ -57,7 +66,9 @@ async fn json_booking_is_created_and_only_the_token_hash_is_stored() {
 #[tokio::test]
 async fn form_booking_redirects_to_the_private_page() {
     let app = App::new().await;
-    let r = app.form("/api/bookings", &booking_form("open-visit", "123456")).await;
+    let r = app
+        .form("/api/bookings", &booking_form("open-visit", "123456"))
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let location = r.location().to_string();
     assert!(location.ends_with("&new=1"), "{location}");
@@ -65,16 +76,24 @@ async fn form_booking_redirects_to_the_private_page() {
 
     let page = app.get(&location).await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(page.body.contains("<h1 class=\"ik-panel__title\">Booking confirmed</h1>"));
+    assert!(page
+        .body
+        .contains("<h1 class=\"ik-panel__title\">Booking confirmed</h1>"));
     assert!(page.body.contains(&format!("<strong>{reference}</strong>")));
     assert!(page.body.contains("Thursday") || page.body.contains("day "));
-    assert!(page.body.contains(&format!("href=\"{HOST_PATH}open-visit.ics\"")));
-    assert!(page.body.contains(&format!("action=\"/api/bookings/{reference}/cancel\"")));
+    assert!(page
+        .body
+        .contains(&format!("href=\"{HOST_PATH}open-visit.ics\"")));
+    assert!(page
+        .body
+        .contains(&format!("action=\"/api/bookings/{reference}/cancel\"")));
     assert!(page.body.contains("You can give feedback from"));
     assert_eq!(page.header("cache-control"), "no-store");
     assert_eq!(page.header("referrer-policy"), "no-referrer");
     assert_eq!(page.header("x-content-type-options"), "nosniff");
-    assert!(page.header("content-security-policy").contains("default-src 'none'"));
+    assert!(page
+        .header("content-security-policy")
+        .contains("default-src 'none'"));
     assert_eq!(app.remaining("open-visit").await, 8);
 }
 
@@ -94,11 +113,20 @@ async fn missing_fields_are_each_named_in_json() {
             ("school_name", "Enter the name of your school"),
             ("school_urn", "Enter your school's URN"),
             ("school_region", "Select your school's region"),
-            ("contact_name", "Enter the name of the person to contact about the visit"),
-            ("contact_role", "Enter the contact's role, like deputy headteacher"),
+            (
+                "contact_name",
+                "Enter the name of the person to contact about the visit"
+            ),
+            (
+                "contact_role",
+                "Enter the contact's role, like deputy headteacher"
+            ),
             ("email", "Enter an email address"),
             ("places", "Enter the number of places"),
-            ("consent", "Confirm that you have read the privacy notice and agree to it"),
+            (
+                "consent",
+                "Confirm that you have read the privacy notice and agree to it"
+            ),
         ]
         .map(|(f, m)| (f.to_string(), m.to_string()))
     );
@@ -123,11 +151,20 @@ async fn missing_fields_are_listed_on_an_accessible_page() {
         r.assert_error_page(message);
     }
     // Links go back to the fields on the host page.
-    assert!(r.body.contains(&format!("<a href=\"{HOST_PATH}#school_name\">")), "{}", r.body);
-    assert!(r.body.contains(&format!("href=\"{HOST_PATH}\" class=\"ik-back-link\"")));
+    assert!(
+        r.body
+            .contains(&format!("<a href=\"{HOST_PATH}#school_name\">")),
+        "{}",
+        r.body
+    );
+    assert!(r
+        .body
+        .contains(&format!("href=\"{HOST_PATH}\" class=\"ik-back-link\"")));
     assert!(r.body.contains("<title>Error: There is a problem – Your booking could not be made – Inside Knowledge</title>"));
     assert!(r.body.contains("<html lang=\"en-GB\">"));
-    assert!(r.body.contains("<main class=\"ik-main\" id=\"main-content\">"));
+    assert!(r
+        .body
+        .contains("<main class=\"ik-main\" id=\"main-content\">"));
     assert_eq!(r.body.matches("<h1").count(), 1);
     assert!(!r.body.contains("<script"));
     assert!(!r.body.contains("javascript:"));
@@ -136,9 +173,13 @@ async fn missing_fields_are_listed_on_an_accessible_page() {
 #[tokio::test]
 async fn error_page_links_home_when_the_visit_is_unknown() {
     let app = App::new().await;
-    let r = app.form("/api/bookings", &booking_form("no-such-visit", "123456")).await;
+    let r = app
+        .form("/api/bookings", &booking_form("no-such-visit", "123456"))
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    r.assert_error_page("The visit date you chose is not on the site any more. Choose another date");
+    r.assert_error_page(
+        "The visit date you chose is not on the site any more. Choose another date",
+    );
     assert!(r.body.contains("href=\"/\" class=\"ik-back-link\""));
 }
 
@@ -148,32 +189,112 @@ async fn each_bad_value_gets_its_own_message() {
     let long_name = "x".repeat(121);
     let long_needs = "n".repeat(1001);
     let cases: Vec<(&str, serde_json::Value, &str)> = vec![
-        ("school_urn", json!("12345"), "Enter your school's URN as 6 digits, like 100001"),
-        ("school_urn", json!("12345a"), "Enter your school's URN as 6 digits, like 100001"),
-        ("school_region", json!("North West"), "Select your school's region from the list"),
-        ("email", json!("ada@"), "Enter an email address in the correct format, like name@school.org.uk"),
-        ("email", json!("ada fenland@sch.uk"), "Enter an email address in the correct format, like name@school.org.uk"),
-        ("places", json!("two"), "Number of places must be a whole number, like 2"),
-        ("places", json!(2.5), "Number of places must be a whole number, like 2"),
+        (
+            "school_urn",
+            json!("12345"),
+            "Enter your school's URN as 6 digits, like 100001",
+        ),
+        (
+            "school_urn",
+            json!("12345a"),
+            "Enter your school's URN as 6 digits, like 100001",
+        ),
+        (
+            "school_region",
+            json!("North West"),
+            "Select your school's region from the list",
+        ),
+        (
+            "email",
+            json!("ada@"),
+            "Enter an email address in the correct format, like name@school.org.uk",
+        ),
+        (
+            "email",
+            json!("ada fenland@sch.uk"),
+            "Enter an email address in the correct format, like name@school.org.uk",
+        ),
+        (
+            "places",
+            json!("two"),
+            "Number of places must be a whole number, like 2",
+        ),
+        (
+            "places",
+            json!(2.5),
+            "Number of places must be a whole number, like 2",
+        ),
         ("places", json!(-3), "Number of places must be 1 or more"),
         ("places", json!(0), "Number of places must be 1 or more"),
-        ("places", json!("99999999999999999999"), "Number of places is too large"),
-        ("places", json!(4), "Number of places must be between 1 and 3 for this visit date"),
-        ("school_name", json!(long_name), "School name must be 120 characters or fewer"),
-        ("contact_name", json!("Ada\nLovelace"), "Contact name must not contain line breaks or control characters"),
-        ("contact_role", json!("Head\u{0}"), "Contact role must not contain line breaks or control characters"),
-        ("needs", json!(long_needs), "Access or other needs must be 1000 characters or fewer"),
-        ("consent", json!("no"), "Confirm that you have read the privacy notice and agree to it"),
-        ("consent", json!(false), "Confirm that you have read the privacy notice and agree to it"),
-        ("visit", json!("bad id!"), "Select a visit date from the list"),
-        ("idempotency_key", json!("short"), "The idempotency key must be 16 to 100 letters, digits, hyphens or underscores"),
-        ("idempotency_key", json!("has spaces in it, sixteen+"), "The idempotency key must be 16 to 100 letters, digits, hyphens or underscores"),
+        (
+            "places",
+            json!("99999999999999999999"),
+            "Number of places is too large",
+        ),
+        (
+            "places",
+            json!(4),
+            "Number of places must be between 1 and 3 for this visit date",
+        ),
+        (
+            "school_name",
+            json!(long_name),
+            "School name must be 120 characters or fewer",
+        ),
+        (
+            "contact_name",
+            json!("Ada\nLovelace"),
+            "Contact name must not contain line breaks or control characters",
+        ),
+        (
+            "contact_role",
+            json!("Head\u{0}"),
+            "Contact role must not contain line breaks or control characters",
+        ),
+        (
+            "needs",
+            json!(long_needs),
+            "Access or other needs must be 1000 characters or fewer",
+        ),
+        (
+            "consent",
+            json!("no"),
+            "Confirm that you have read the privacy notice and agree to it",
+        ),
+        (
+            "consent",
+            json!(false),
+            "Confirm that you have read the privacy notice and agree to it",
+        ),
+        (
+            "visit",
+            json!("bad id!"),
+            "Select a visit date from the list",
+        ),
+        (
+            "idempotency_key",
+            json!("short"),
+            "The idempotency key must be 16 to 100 letters, digits, hyphens or underscores",
+        ),
+        (
+            "idempotency_key",
+            json!("has spaces in it, sixteen+"),
+            "The idempotency key must be 16 to 100 letters, digits, hyphens or underscores",
+        ),
     ];
     for (field, value, message) in cases {
         let r = app
-            .json("/api/bookings", &booking_with("open-visit", "123456", field, value.clone()))
+            .json(
+                "/api/bookings",
+                &booking_with("open-visit", "123456", field, value.clone()),
+            )
             .await;
-        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{field}={value}: {}", r.body);
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{field}={value}: {}",
+            r.body
+        );
         assert_eq!(r.only_error(field), message, "{field}={value}");
     }
     assert_eq!(app.booking_count().await, 0);
@@ -193,20 +314,39 @@ async fn text_is_trimmed_and_script_tags_stay_text() {
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     let url = r.json()["booking_url"].as_str().unwrap().to_string();
     let reference = r.json()["reference"].as_str().unwrap().to_string();
-    let stored = app.store.booking(&reference, chrono::Utc::now()).await.unwrap().unwrap();
+    let stored = app
+        .store
+        .booking(&reference, chrono::Utc::now())
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(stored.school_name, "<script>alert('x')</script> School");
     let page = app.get(&url).await;
     assert!(!page.body.contains("<script>"), "{}", page.body);
-    assert!(page.body.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; School"));
+    assert!(page
+        .body
+        .contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; School"));
 }
 
 #[tokio::test]
 async fn visit_rules_refuse_with_specific_messages() {
     let app = App::new().await;
     let cases = [
-        ("no-such-visit", StatusCode::UNPROCESSABLE_ENTITY, "The visit date you chose is not on the site any more. Choose another date".to_string()),
-        ("withdrawn-visit", StatusCode::UNPROCESSABLE_ENTITY, "This visit date has been withdrawn by the host. Choose another date".to_string()),
-        ("past-visit", StatusCode::UNPROCESSABLE_ENTITY, "This visit date has already passed. Choose another date".to_string()),
+        (
+            "no-such-visit",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "The visit date you chose is not on the site any more. Choose another date".to_string(),
+        ),
+        (
+            "withdrawn-visit",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "This visit date has been withdrawn by the host. Choose another date".to_string(),
+        ),
+        (
+            "past-visit",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "This visit date has already passed. Choose another date".to_string(),
+        ),
         (
             "closed-visit",
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -217,10 +357,14 @@ async fn visit_rules_refuse_with_specific_messages() {
         ),
     ];
     for (visit, status, message) in cases {
-        let r = app.json("/api/bookings", &booking_json(visit, "123456")).await;
+        let r = app
+            .json("/api/bookings", &booking_json(visit, "123456"))
+            .await;
         assert_eq!(r.status, status, "{visit}: {}", r.body);
         assert_eq!(r.only_error("visit"), message, "{visit}");
-        let f = app.form("/api/bookings", &booking_form(visit, "123456")).await;
+        let f = app
+            .form("/api/bookings", &booking_form(visit, "123456"))
+            .await;
         assert_eq!(f.status, status, "{visit}");
         f.assert_error_page(&message);
     }
@@ -231,17 +375,35 @@ async fn visit_rules_refuse_with_specific_messages() {
 async fn a_date_that_is_full_or_short_of_places_is_a_conflict() {
     let app = App::new().await;
     let one = booking_with("small-visit", "200001", "places", json!(1));
-    assert_eq!(app.json("/api/bookings", &one).await.status, StatusCode::CREATED);
-    let r = app.json("/api/bookings", &booking_json("small-visit", "200002")).await;
+    assert_eq!(
+        app.json("/api/bookings", &one).await.status,
+        StatusCode::CREATED
+    );
+    let r = app
+        .json("/api/bookings", &booking_json("small-visit", "200002"))
+        .await;
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
-    assert_eq!(r.only_error("places"), "Only 1 place is left on this visit date");
+    assert_eq!(
+        r.only_error("places"),
+        "Only 1 place is left on this visit date"
+    );
 
     let other = booking_with("small-visit", "200003", "places", json!(1));
-    assert_eq!(app.json("/api/bookings", &other).await.status, StatusCode::CREATED);
-    let r = app.json("/api/bookings", &booking_json("small-visit", "200004")).await;
+    assert_eq!(
+        app.json("/api/bookings", &other).await.status,
+        StatusCode::CREATED
+    );
+    let r = app
+        .json("/api/bookings", &booking_json("small-visit", "200004"))
+        .await;
     assert_eq!(r.status, StatusCode::CONFLICT);
-    assert_eq!(r.only_error("visit"), "This visit date is fully booked. Choose another date");
-    let f = app.form("/api/bookings", &booking_form("small-visit", "200004")).await;
+    assert_eq!(
+        r.only_error("visit"),
+        "This visit date is fully booked. Choose another date"
+    );
+    let f = app
+        .form("/api/bookings", &booking_form("small-visit", "200004"))
+        .await;
     assert_eq!(f.status, StatusCode::CONFLICT);
     f.assert_error_page("This visit date is fully booked. Choose another date");
     assert_eq!(app.remaining("small-visit").await, 0);
@@ -259,14 +421,24 @@ async fn same_region_rule_names_the_hosts_region() {
         "Brook Lane Primary only takes bookings from schools in East of England"
     );
     // A host without the rule takes any region.
-    let anywhere = booking_with("other-host-visit", "123456", "school_region", json!("north-west"));
-    assert_eq!(app.json("/api/bookings", &anywhere).await.status, StatusCode::CREATED);
+    let anywhere = booking_with(
+        "other-host-visit",
+        "123456",
+        "school_region",
+        json!("north-west"),
+    );
+    assert_eq!(
+        app.json("/api/bookings", &anywhere).await.status,
+        StatusCode::CREATED
+    );
 }
 
 #[tokio::test]
 async fn a_second_booking_by_the_same_school_names_the_first() {
     let app = App::new().await;
-    let first = app.json("/api/bookings", &booking_json("open-visit", "123456")).await;
+    let first = app
+        .json("/api/bookings", &booking_json("open-visit", "123456"))
+        .await;
     let reference = first.json()["reference"].as_str().unwrap().to_string();
     let again = booking_with("open-visit", "123456", "places", json!(1));
     let r = app.json("/api/bookings", &again).await;
@@ -278,7 +450,9 @@ async fn a_second_booking_by_the_same_school_names_the_first() {
              Use the link from that booking's confirmation to change or cancel it"
         )
     );
-    let f = app.form("/api/bookings", &booking_form("open-visit", "123456")).await;
+    let f = app
+        .form("/api/bookings", &booking_form("open-visit", "123456"))
+        .await;
     assert_eq!(f.status, StatusCode::CONFLICT);
     f.assert_error_page(&format!("(reference {reference})"));
     assert_eq!(app.remaining("open-visit").await, 8);
@@ -311,15 +485,26 @@ async fn a_repeat_with_the_same_idempotency_key_gets_the_first_answer() {
     assert_eq!(app.remaining("open-visit").await, 8);
     let stored = app
         .store
-        .booking(first.json()["reference"].as_str().unwrap(), chrono::Utc::now())
+        .booking(
+            first.json()["reference"].as_str().unwrap(),
+            chrono::Utc::now(),
+        )
         .await
         .unwrap()
         .unwrap();
     assert_eq!(stored.idempotency_key_hash, Some(sha256_hex(key)));
 
     // A different key for the same school and date is a real second booking.
-    let other_key = booking_with("open-visit", "123456", "idempotency_key", json!("another-key-000000001"));
-    assert_eq!(app.json("/api/bookings", &other_key).await.status, StatusCode::CONFLICT);
+    let other_key = booking_with(
+        "open-visit",
+        "123456",
+        "idempotency_key",
+        json!("another-key-000000001"),
+    );
+    assert_eq!(
+        app.json("/api/bookings", &other_key).await.status,
+        StatusCode::CONFLICT
+    );
 
     // After 24 hours the key no longer replays.
     let later = chrono::Utc::now() + TimeDelta::hours(25);
@@ -331,7 +516,10 @@ async fn a_repeat_with_the_same_idempotency_key_gets_the_first_answer() {
 #[tokio::test]
 async fn a_double_submitted_form_gets_the_same_redirect() {
     let app = App::new().await;
-    let body = format!("{}&idempotency_key=form-key-abcdef-123456", booking_form("small-visit", "123456"));
+    let body = format!(
+        "{}&idempotency_key=form-key-abcdef-123456",
+        booking_form("small-visit", "123456")
+    );
     let first = app.form("/api/bookings", &body).await;
     assert_eq!(first.status, StatusCode::SEE_OTHER, "{}", first.body);
     // The first took the last places: the repeat must still replay, not say "full".
@@ -345,7 +533,12 @@ async fn a_double_submitted_form_gets_the_same_redirect() {
 #[tokio::test]
 async fn the_key_in_field_and_header_must_agree() {
     let app = App::new().await;
-    let body = booking_with("open-visit", "123456", "idempotency_key", json!("field-key-0000000001"));
+    let body = booking_with(
+        "open-visit",
+        "123456",
+        "idempotency_key",
+        json!("field-key-0000000001"),
+    );
     let request = Request::builder()
         .method(Method::POST)
         .uri("/api/bookings")
@@ -364,7 +557,12 @@ async fn the_key_in_field_and_header_must_agree() {
 #[tokio::test]
 async fn a_filled_honeypot_looks_successful_and_stores_nothing() {
     let app = App::new().await;
-    let bot = booking_with("open-visit", "123456", "website", json!("http://spam.example"));
+    let bot = booking_with(
+        "open-visit",
+        "123456",
+        "website",
+        json!("http://spam.example"),
+    );
     let r = app.json("/api/bookings", &bot).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     assert!(r.json()["reference"].as_str().unwrap().starts_with("IK-"));
@@ -395,15 +593,25 @@ async fn malformed_requests_get_specific_4xx_answers() {
     assert_eq!(r.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
     r.assert_error_page("The request has no Content-Type. Send application/x-www-form-urlencoded (a plain HTML form) or application/json.");
 
-    let r = app.send(send_raw(Some("text/plain"), b"hello".to_vec())).await;
+    let r = app
+        .send(send_raw(Some("text/plain"), b"hello".to_vec()))
+        .await;
     assert_eq!(r.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
     r.assert_error_page("Content-Type \"text/plain\" is not accepted.");
 
-    let r = app.send(send_raw(Some("multipart/form-data; boundary=x"), b"--x--".to_vec())).await;
+    let r = app
+        .send(send_raw(
+            Some("multipart/form-data; boundary=x"),
+            b"--x--".to_vec(),
+        ))
+        .await;
     assert_eq!(r.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
 
     let r = app
-        .send(send_raw(Some("application/json; charset=latin1"), b"{}".to_vec()))
+        .send(send_raw(
+            Some("application/json; charset=latin1"),
+            b"{}".to_vec(),
+        ))
         .await;
     assert_eq!(r.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
     assert_eq!(r.header("content-type"), "application/problem+json");
@@ -412,36 +620,69 @@ async fn malformed_requests_get_specific_4xx_answers() {
         "The character set \"latin1\" is not accepted; use UTF-8. Send application/x-www-form-urlencoded (a plain HTML form) or application/json."
     );
 
-    let big = format!("{}&needs={}", booking_form("open-visit", "123456"), "a".repeat(17 * 1024));
+    let big = format!(
+        "{}&needs={}",
+        booking_form("open-visit", "123456"),
+        "a".repeat(17 * 1024)
+    );
     let r = app
-        .send(send_raw(Some("application/x-www-form-urlencoded"), big.into_bytes()))
+        .send(send_raw(
+            Some("application/x-www-form-urlencoded"),
+            big.into_bytes(),
+        ))
         .await;
     assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
-    r.assert_error_page("The form sent is larger than 16 KB. Shorten the longer answers and try again.");
+    r.assert_error_page(
+        "The form sent is larger than 16 KB. Shorten the longer answers and try again.",
+    );
 
-    let r = app.send(send_raw(Some("application/json"), b"{\"visit\": ".to_vec())).await;
+    let r = app
+        .send(send_raw(Some("application/json"), b"{\"visit\": ".to_vec()))
+        .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert!(
-        r.json()["detail"].as_str().unwrap().starts_with("The request body is not valid JSON: EOF while parsing"),
+        r.json()["detail"]
+            .as_str()
+            .unwrap()
+            .starts_with("The request body is not valid JSON: EOF while parsing"),
         "{}",
         r.body
     );
 
-    let r = app.send(send_raw(Some("application/json"), b"[1, 2]".to_vec())).await;
-    assert_eq!(r.json()["detail"], "The request body must be a JSON object of fields.");
-
-    let r = app.send(send_raw(Some("application/json"), b"".to_vec())).await;
-    assert_eq!(r.status, StatusCode::BAD_REQUEST);
-    assert_eq!(r.json()["detail"], "The request body is empty; send a JSON object of fields.");
+    let r = app
+        .send(send_raw(Some("application/json"), b"[1, 2]".to_vec()))
+        .await;
+    assert_eq!(
+        r.json()["detail"],
+        "The request body must be a JSON object of fields."
+    );
 
     let r = app
-        .send(send_raw(Some("application/json"), b"{\"visit\": \"\xff\"}".to_vec()))
+        .send(send_raw(Some("application/json"), b"".to_vec()))
         .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
-    assert_eq!(r.json()["detail"], "The request body is not valid UTF-8 text.");
+    assert_eq!(
+        r.json()["detail"],
+        "The request body is empty; send a JSON object of fields."
+    );
 
     let r = app
-        .send(send_raw(Some("application/x-www-form-urlencoded"), b"visit=\xff".to_vec()))
+        .send(send_raw(
+            Some("application/json"),
+            b"{\"visit\": \"\xff\"}".to_vec(),
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        r.json()["detail"],
+        "The request body is not valid UTF-8 text."
+    );
+
+    let r = app
+        .send(send_raw(
+            Some("application/x-www-form-urlencoded"),
+            b"visit=\xff".to_vec(),
+        ))
         .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     r.assert_error_page("The form data is not valid UTF-8 text.");
@@ -462,11 +703,20 @@ async fn malformed_requests_get_specific_4xx_answers() {
     assert_eq!(
         r.field_errors(),
         vec![
-            ("admin".to_string(), "The field `admin` is not part of this form".to_string()),
-            ("colour".to_string(), "The field `colour` is not part of this form".to_string()),
+            (
+                "admin".to_string(),
+                "The field `admin` is not part of this form".to_string()
+            ),
+            (
+                "colour".to_string(),
+                "The field `colour` is not part of this form".to_string()
+            ),
         ]
     );
-    assert_eq!(r.json()["detail"], "The request has fields this form does not have: admin, colour.");
+    assert_eq!(
+        r.json()["detail"],
+        "The request has fields this form does not have: admin, colour."
+    );
 
     let r = app
         .json("/api/bookings", &json!({"visit": ["open-visit"]}))
@@ -481,11 +731,16 @@ async fn malformed_requests_get_specific_4xx_answers() {
 #[tokio::test]
 async fn check_validates_without_storing() {
     let app = App::new().await;
-    let r = app.json("/api/bookings/check", &booking_json("open-visit", "123456")).await;
+    let r = app
+        .json("/api/bookings/check", &booking_json("open-visit", "123456"))
+        .await;
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(r.json(), json!({"valid": true}));
     let r = app
-        .json("/api/bookings/check", &booking_with("open-visit", "123456", "email", json!("nope")))
+        .json(
+            "/api/bookings/check",
+            &booking_with("open-visit", "123456", "email", json!("nope")),
+        )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(
@@ -493,7 +748,10 @@ async fn check_validates_without_storing() {
         "Enter an email address in the correct format, like name@school.org.uk"
     );
     let f = app
-        .form("/api/bookings/check", &booking_form("closed-visit", "123456"))
+        .form(
+            "/api/bookings/check",
+            &booking_form("closed-visit", "123456"),
+        )
         .await;
     assert_eq!(f.status, StatusCode::UNPROCESSABLE_ENTITY);
     f.assert_error_page("Bookings for this visit date closed on");
@@ -504,7 +762,8 @@ async fn check_validates_without_storing() {
 #[tokio::test]
 async fn check_your_answers_page_confirms_into_a_booking() {
     let app = App::new().await;
-    let body = booking_form("open-visit", "123456").replace("Ada+Lovelace", "Ada+%3Cb%3ELovelace%3C%2Fb%3E");
+    let body = booking_form("open-visit", "123456")
+        .replace("Ada+Lovelace", "Ada+%3Cb%3ELovelace%3C%2Fb%3E");
     let r = app.form("/api/bookings/check", &body).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let page = &r.body;
@@ -519,7 +778,10 @@ async fn check_your_answers_page_confirms_into_a_booking() {
     // Post the hidden fields back, as the Confirm button does, twice.
     let fields = hidden_fields(page);
     let names: Vec<&str> = fields.iter().map(|(n, _)| n.as_str()).collect();
-    assert!(names.contains(&"idempotency_key") && names.contains(&"consent"), "{names:?}");
+    assert!(
+        names.contains(&"idempotency_key") && names.contains(&"consent"),
+        "{names:?}"
+    );
     let encoded: Vec<String> = fields
         .iter()
         .map(|(n, v)| format!("{n}={}", booking_fn::api::html::url_encode(v)))
@@ -531,7 +793,12 @@ async fn check_your_answers_page_confirms_into_a_booking() {
     assert_eq!(second.location(), first.location());
     assert_eq!(app.booking_count().await, 1);
     let (reference, _) = ref_and_token(first.location());
-    let stored = app.store.booking(&reference, chrono::Utc::now()).await.unwrap().unwrap();
+    let stored = app
+        .store
+        .booking(&reference, chrono::Utc::now())
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(stored.contact_name, "Ada <b>Lovelace</b>");
 }
 

@@ -54,7 +54,10 @@ async fn availability_lists_each_date_with_its_status() {
     let visits = body["visits"].as_array().unwrap();
     let status_of = |id: &str| {
         let v = visits.iter().find(|v| v["id"] == id).unwrap();
-        (v["status"].as_str().unwrap().to_string(), v["remaining"].as_u64().unwrap())
+        (
+            v["status"].as_str().unwrap().to_string(),
+            v["remaining"].as_u64().unwrap(),
+        )
     };
     assert_eq!(status_of("open-visit"), ("open".to_string(), 10));
     assert_eq!(status_of("small-visit"), ("full".to_string(), 0));
@@ -81,9 +84,18 @@ async fn availability_lists_each_date_with_its_status() {
 async fn availability_needs_a_six_digit_host() {
     let app = App::new().await;
     for (uri, message) in [
-        ("/api/availability", "Give the host school's URN, like ?host=100001"),
-        ("/api/availability?host=12", "The host school's URN must be 6 digits, like 100001"),
-        ("/api/availability?host=%FF", "Give the host school's URN, like ?host=100001"),
+        (
+            "/api/availability",
+            "Give the host school's URN, like ?host=100001",
+        ),
+        (
+            "/api/availability?host=12",
+            "The host school's URN must be 6 digits, like 100001",
+        ),
+        (
+            "/api/availability?host=%FF",
+            "Give the host school's URN, like ?host=100001",
+        ),
     ] {
         let r = app.get(uri).await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{uri}");
@@ -95,15 +107,25 @@ async fn availability_needs_a_six_digit_host() {
 async fn the_booking_page_needs_the_right_token() {
     let app = App::new().await;
     let (reference, token) = book(&app, "open-visit", "123456").await;
-    let page = app.get(&format!("/api/bookings/{reference}?token={token}")).await;
+    let page = app
+        .get(&format!("/api/bookings/{reference}?token={token}"))
+        .await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(page.body.contains(&format!("<h1 class=\"ik-heading-l\">Your booking {reference}</h1>")));
-    assert!(!page.body.contains("ik-panel"), "the panel is for new bookings only");
+    assert!(page.body.contains(&format!(
+        "<h1 class=\"ik-heading-l\">Your booking {reference}</h1>"
+    )));
+    assert!(
+        !page.body.contains("ik-panel"),
+        "the panel is for new bookings only"
+    );
     assert!(page.body.contains("Ada Lovelace") && page.body.contains("Step-free access"));
     assert!(page.body.contains("<input type=\"hidden\" name=\"token\""));
     // The reference is read as people type it.
     let lower = app
-        .get(&format!("/api/bookings/{}?token={token}", reference.to_lowercase()))
+        .get(&format!(
+            "/api/bookings/{}?token={token}",
+            reference.to_lowercase()
+        ))
         .await;
     assert_eq!(lower.status, StatusCode::OK);
 
@@ -128,22 +150,38 @@ async fn cancel_gives_the_places_back_and_the_school_can_rebook() {
     assert_eq!(app.remaining("open-visit").await, 8);
 
     let r = app
-        .form(&format!("/api/bookings/{reference}/cancel"), &format!("token={token}"))
+        .form(
+            &format!("/api/bookings/{reference}/cancel"),
+            &format!("token={token}"),
+        )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    assert_eq!(r.location(), format!("/api/bookings/{reference}?token={token}"));
+    assert_eq!(
+        r.location(),
+        format!("/api/bookings/{reference}?token={token}")
+    );
     assert_eq!(app.remaining("open-visit").await, 10);
     let page = app.get(r.location()).await;
-    assert!(page.body.contains("This booking has been cancelled"), "{}", page.body);
+    assert!(
+        page.body.contains("This booking has been cancelled"),
+        "{}",
+        page.body
+    );
     assert!(!page.body.contains("Cancel this booking"));
 
     let again = app
-        .form(&format!("/api/bookings/{reference}/cancel"), &format!("token={token}"))
+        .form(
+            &format!("/api/bookings/{reference}/cancel"),
+            &format!("token={token}"),
+        )
         .await;
     assert_eq!(again.status, StatusCode::CONFLICT);
     again.assert_error_page(&format!("Booking {reference} has already been cancelled"));
     let again_json = app
-        .json(&format!("/api/bookings/{reference}/cancel"), &json!({"token": token}))
+        .json(
+            &format!("/api/bookings/{reference}/cancel"),
+            &json!({"token": token}),
+        )
         .await;
     assert_eq!(
         again_json.only_error("token"),
@@ -160,7 +198,10 @@ async fn cancel_in_json() {
     let app = App::new().await;
     let (reference, token) = book(&app, "open-visit", "123456").await;
     let r = app
-        .json(&format!("/api/bookings/{reference}/cancel"), &json!({"token": token}))
+        .json(
+            &format!("/api/bookings/{reference}/cancel"),
+            &json!({"token": token}),
+        )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(
@@ -174,10 +215,19 @@ async fn cancel_refuses_wrong_tokens_alike_and_unknown_fields() {
     let app = App::new().await;
     let (reference, token) = book(&app, "open-visit", "123456").await;
     for (path, body) in [
-        (format!("/api/bookings/{reference}/cancel"), json!({"token": "wrong"})),
+        (
+            format!("/api/bookings/{reference}/cancel"),
+            json!({"token": "wrong"}),
+        ),
         (format!("/api/bookings/{reference}/cancel"), json!({})),
-        ("/api/bookings/IK-0000-0000/cancel".to_string(), json!({"token": token})),
-        ("/api/bookings/%FF/cancel".to_string(), json!({"token": token})),
+        (
+            "/api/bookings/IK-0000-0000/cancel".to_string(),
+            json!({"token": token}),
+        ),
+        (
+            "/api/bookings/%FF/cancel".to_string(),
+            json!({"token": token}),
+        ),
     ] {
         let r = app.json(&path, &body).await;
         assert_eq!(r.status, StatusCode::NOT_FOUND, "{path} {body}");
@@ -189,7 +239,10 @@ async fn cancel_refuses_wrong_tokens_alike_and_unknown_fields() {
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     r.assert_error_page(NOT_FOUND);
     let r = app
-        .form(&format!("/api/bookings/{reference}/cancel"), &format!("token={token}&why=because"))
+        .form(
+            &format!("/api/bookings/{reference}/cancel"),
+            &format!("token={token}&why=because"),
+        )
         .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     r.assert_error_page("The field `why` is not part of this form");
@@ -201,7 +254,12 @@ async fn a_past_visit_cannot_be_cancelled() {
     let app = App::new().await;
     let (reference, token) = book(&app, "open-visit", "123456").await;
     let later = app.at(shifted(31));
-    let r = json(&later, &format!("/api/bookings/{reference}/cancel"), &json!({"token": token})).await;
+    let r = json(
+        &later,
+        &format!("/api/bookings/{reference}/cancel"),
+        &json!({"token": token}),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::CONFLICT);
     assert_eq!(
         r.only_error("token"),
@@ -230,12 +288,16 @@ async fn feedback_opens_on_the_visit_date_and_is_taken_once() {
 
     // Before the visit: the form page and the POST both say when it opens.
     let page = app
-        .get(&format!("/api/feedback?reference={reference}&token={token}"))
+        .get(&format!(
+            "/api/feedback?reference={reference}&token={token}"
+        ))
         .await;
     assert_eq!(page.status, StatusCode::CONFLICT);
     assert!(page.body.contains("Feedback is not open yet"));
     assert!(page.body.contains(&visit_date));
-    let early = app.json("/api/feedback", &feedback_body(&reference, &token)).await;
+    let early = app
+        .json("/api/feedback", &feedback_body(&reference, &token))
+        .await;
     assert_eq!(early.status, StatusCode::CONFLICT);
     assert_eq!(
         early.only_error("reference"),
@@ -244,13 +306,27 @@ async fn feedback_opens_on_the_visit_date_and_is_taken_once() {
 
     // On the visit date (a shifted clock, as the local preview uses).
     let on_the_day = app.at(shifted(30));
-    let page = get(&on_the_day, &format!("/api/feedback?reference={reference}&token={token}")).await;
+    let page = get(
+        &on_the_day,
+        &format!("/api/feedback?reference={reference}&token={token}"),
+    )
+    .await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
-    assert!(page.body.contains("<form method=\"post\" action=\"/api/feedback\" novalidate>"));
-    assert!(page.body.contains(&format!("name=\"reference\" value=\"{reference}\"")));
-    assert!(page.body.contains(&format!("name=\"token\" value=\"{token}\"")));
+    assert!(page
+        .body
+        .contains("<form method=\"post\" action=\"/api/feedback\" novalidate>"));
+    assert!(page
+        .body
+        .contains(&format!("name=\"reference\" value=\"{reference}\"")));
+    assert!(page
+        .body
+        .contains(&format!("name=\"token\" value=\"{token}\"")));
     assert!(page.body.contains("id=\"satisfaction\""));
-    let booking_page = get(&on_the_day, &format!("/api/bookings/{reference}?token={token}")).await;
+    let booking_page = get(
+        &on_the_day,
+        &format!("/api/bookings/{reference}?token={token}"),
+    )
+    .await;
     assert!(booking_page.body.contains("Give feedback on your visit"));
 
     let r = form(
@@ -273,16 +349,28 @@ async fn feedback_opens_on_the_visit_date_and_is_taken_once() {
     assert_eq!(stored.satisfaction, 4);
     assert!(!stored.recommend && !stored.quote_consent);
     assert_eq!(stored.comments, None);
-    assert_eq!(stored.focus, vec!["reading".to_string(), "send".to_string()]);
+    assert_eq!(
+        stored.focus,
+        vec!["reading".to_string(), "send".to_string()]
+    );
     assert_eq!(stored.visit_date, day(30));
 
-    let twice = json(&on_the_day, "/api/feedback", &feedback_body(&reference, &token)).await;
+    let twice = json(
+        &on_the_day,
+        "/api/feedback",
+        &feedback_body(&reference, &token),
+    )
+    .await;
     assert_eq!(twice.status, StatusCode::CONFLICT);
     assert_eq!(
         twice.only_error("reference"),
         format!("Feedback has already been given for booking {reference}. Thank you")
     );
-    let page = get(&on_the_day, &format!("/api/feedback?reference={reference}&token={token}")).await;
+    let page = get(
+        &on_the_day,
+        &format!("/api/feedback?reference={reference}&token={token}"),
+    )
+    .await;
     assert!(page.body.contains("You have already given feedback"));
 }
 
@@ -302,12 +390,30 @@ async fn feedback_in_json_and_its_field_errors() {
     assert_eq!(
         r.field_errors(),
         [
-            ("satisfaction", "Select how satisfied you were with the visit, from 1 to 5"),
-            ("covered_focus", "Select whether the visit covered its focus area: yes, partly or no"),
-            ("will_change", "Enter what your school will change as a result of the visit"),
-            ("recommend", "Select whether you would recommend this visit to other schools"),
-            ("quote_consent", "Permission to quote must be yes, or left unticked"),
-            ("comments", "Other comments must be 2000 characters or fewer"),
+            (
+                "satisfaction",
+                "Select how satisfied you were with the visit, from 1 to 5"
+            ),
+            (
+                "covered_focus",
+                "Select whether the visit covered its focus area: yes, partly or no"
+            ),
+            (
+                "will_change",
+                "Enter what your school will change as a result of the visit"
+            ),
+            (
+                "recommend",
+                "Select whether you would recommend this visit to other schools"
+            ),
+            (
+                "quote_consent",
+                "Permission to quote must be yes, or left unticked"
+            ),
+            (
+                "comments",
+                "Other comments must be 2000 characters or fewer"
+            ),
         ]
         .map(|(f, m)| (f.to_string(), m.to_string()))
     );
@@ -323,19 +429,33 @@ async fn feedback_in_json_and_its_field_errors() {
         "What your school will change must be 2000 characters or fewer"
     );
     let page_error = app
-        .form("/api/feedback", &format!("reference={reference}&token={token}&satisfaction=3"))
+        .form(
+            "/api/feedback",
+            &format!("reference={reference}&token={token}&satisfaction=3"),
+        )
         .await;
     assert_eq!(page_error.status, StatusCode::UNPROCESSABLE_ENTITY);
-    page_error.assert_error_page("Select whether the visit covered its focus area: yes, partly or no");
+    page_error
+        .assert_error_page("Select whether the visit covered its focus area: yes, partly or no");
     // Back links return to the feedback form.
     assert!(page_error.body.contains(&format!(
         "href=\"/api/feedback?reference={reference}&amp;token={token}\" class=\"ik-back-link\""
     )));
 
-    let ok = app.json("/api/feedback", &feedback_body(&reference, &token)).await;
+    let ok = app
+        .json("/api/feedback", &feedback_body(&reference, &token))
+        .await;
     assert_eq!(ok.status, StatusCode::CREATED, "{}", ok.body);
-    assert_eq!(ok.json(), json!({"reference": reference, "status": "received"}));
-    let stored = app.store.feedback_for_booking(&reference, Utc::now()).await.unwrap().unwrap();
+    assert_eq!(
+        ok.json(),
+        json!({"reference": reference, "status": "received"})
+    );
+    let stored = app
+        .store
+        .feedback_for_booking(&reference, Utc::now())
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(stored.comments.as_deref(), Some("<script>x</script>"));
     assert!(stored.quote_consent && stored.recommend);
 }
@@ -353,7 +473,9 @@ async fn feedback_needs_a_live_booking_and_its_token() {
         assert_eq!(r.status, StatusCode::NOT_FOUND, "{body}");
         assert_eq!(r.only_error("reference"), NOT_FOUND);
     }
-    let page = app.get("/api/feedback?reference=IK-0000-0000&token=x").await;
+    let page = app
+        .get("/api/feedback?reference=IK-0000-0000&token=x")
+        .await;
     assert_eq!(page.status, StatusCode::NOT_FOUND);
     page.assert_error_page(NOT_FOUND);
 
@@ -361,22 +483,34 @@ async fn feedback_needs_a_live_booking_and_its_token() {
     extra["rating"] = json!(5);
     let r = app.json("/api/feedback", &extra).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
-    assert_eq!(r.only_error("rating"), "The field `rating` is not part of this form");
+    assert_eq!(
+        r.only_error("rating"),
+        "The field `rating` is not part of this form"
+    );
 
     let cancel = app
-        .json(&format!("/api/bookings/{reference}/cancel"), &json!({"token": token}))
+        .json(
+            &format!("/api/bookings/{reference}/cancel"),
+            &json!({"token": token}),
+        )
         .await;
     assert_eq!(cancel.status, StatusCode::OK);
-    let r = app.json("/api/feedback", &feedback_body(&reference, &token)).await;
+    let r = app
+        .json("/api/feedback", &feedback_body(&reference, &token))
+        .await;
     assert_eq!(r.status, StatusCode::CONFLICT);
     assert_eq!(
         r.only_error("reference"),
         format!("Booking {reference} was cancelled, so there is no visit to give feedback on")
     );
     let page = app
-        .get(&format!("/api/feedback?reference={reference}&token={token}"))
+        .get(&format!(
+            "/api/feedback?reference={reference}&token={token}"
+        ))
         .await;
-    assert!(page.body.contains("<h1 class=\"ik-heading-l\">This booking has been cancelled</h1>"));
+    assert!(page
+        .body
+        .contains("<h1 class=\"ik-heading-l\">This booking has been cancelled</h1>"));
 }
 
 /// A store that is always down, as DynamoDB is when throttled or unreachable.
@@ -409,10 +543,18 @@ impl Store for DownStore {
     async fn add_feedback(&self, _: &Feedback) -> Result<(), FeedbackRefused> {
         Err(down().into())
     }
-    async fn feedback_for_booking(&self, _: &str, _: DateTime<Utc>) -> Result<Option<Feedback>, StoreError> {
+    async fn feedback_for_booking(
+        &self,
+        _: &str,
+        _: DateTime<Utc>,
+    ) -> Result<Option<Feedback>, StoreError> {
         Err(down())
     }
-    async fn list_bookings(&self, _: &BookingFilter, _: DateTime<Utc>) -> Result<Vec<Booking>, StoreError> {
+    async fn list_bookings(
+        &self,
+        _: &BookingFilter,
+        _: DateTime<Utc>,
+    ) -> Result<Vec<Booking>, StoreError> {
         Err(down())
     }
     async fn list_feedback(&self, _: DateTime<Utc>) -> Result<Vec<Feedback>, StoreError> {
@@ -428,11 +570,20 @@ impl Store for DownStore {
 
 #[tokio::test]
 async fn a_store_failure_is_a_503_with_retry_after() {
-    let r = router(AppState::new(Arc::new(DownStore), ApiConfig::default(), Arc::new(SystemClock)));
+    let r = router(AppState::new(
+        Arc::new(DownStore),
+        ApiConfig::default(),
+        Arc::new(SystemClock),
+    ));
     let message = "Sorry, the booking service is busy at the moment. Nothing has been saved. Please try again in a few seconds.";
     let answers = [
         json(&r, "/api/bookings", &booking_json("open-visit", "123456")).await,
-        json(&r, "/api/bookings/IK-0000-0000/cancel", &json!({"token": "t"})).await,
+        json(
+            &r,
+            "/api/bookings/IK-0000-0000/cancel",
+            &json!({"token": "t"}),
+        )
+        .await,
         json(&r, "/api/feedback", &feedback_body("IK-0000-0000", "t")).await,
         get(&r, "/api/availability?host=100001").await,
     ];
@@ -457,10 +608,23 @@ async fn json_urls_are_absolute_when_the_site_origin_is_set() {
         ..ApiConfig::default()
     };
     let noon = today().and_hms_opt(12, 0, 0).unwrap().and_utc();
-    let r = router(AppState::new(app.store.clone(), config, Arc::new(FixedClock(noon))));
+    let r = router(AppState::new(
+        app.store.clone(),
+        config,
+        Arc::new(FixedClock(noon)),
+    ));
     let answer = json(&r, "/api/bookings", &booking_json("open-visit", "123456")).await;
     let b = answer.json();
-    assert!(b["booking_url"].as_str().unwrap().starts_with("https://ik.example.org/api/bookings/IK-"));
-    assert!(b["cancel_url"].as_str().unwrap().starts_with("https://ik.example.org/api/bookings/IK-"));
-    assert!(b["feedback_url"].as_str().unwrap().starts_with("https://ik.example.org/api/feedback?reference="));
+    assert!(b["booking_url"]
+        .as_str()
+        .unwrap()
+        .starts_with("https://ik.example.org/api/bookings/IK-"));
+    assert!(b["cancel_url"]
+        .as_str()
+        .unwrap()
+        .starts_with("https://ik.example.org/api/bookings/IK-"));
+    assert!(b["feedback_url"]
+        .as_str()
+        .unwrap()
+        .starts_with("https://ik.example.org/api/feedback?reference="));
 }

@@ -150,8 +150,7 @@ pub struct Resp {
 
 impl Resp {
     pub fn json(&self) -> serde_json::Value {
-        serde_json::from_str(&self.body)
-            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
     }
 
     pub fn header(&self, name: &str) -> &str {
@@ -167,7 +166,12 @@ impl Resp {
 
     /// The `message` of each problem+json field error, as (field, message).
     pub fn field_errors(&self) -> Vec<(String, String)> {
-        assert_eq!(self.header("content-type"), "application/problem+json", "{}", self.body);
+        assert_eq!(
+            self.header("content-type"),
+            "application/problem+json",
+            "{}",
+            self.body
+        );
         self.json()["errors"]
             .as_array()
             .unwrap()
@@ -202,7 +206,11 @@ impl Resp {
             self.body
         );
         assert!(self.body.contains("role=\"alert\""), "{}", self.body);
-        assert!(self.body.contains(">There is a problem</h2>"), "{}", self.body);
+        assert!(
+            self.body.contains(">There is a problem</h2>"),
+            "{}",
+            self.body
+        );
         assert!(self.body.contains("Go back and change your answers"));
         let escaped = booking_fn::api::html::esc(message);
         assert!(
@@ -287,7 +295,12 @@ pub fn booking_form(visit: &str, urn: &str) -> String {
 }
 
 /// `booking_json` with one field replaced (or removed, for `Null`).
-pub fn booking_with(visit: &str, urn: &str, field: &str, value: serde_json::Value) -> serde_json::Value {
+pub fn booking_with(
+    visit: &str,
+    urn: &str,
+    field: &str,
+    value: serde_json::Value,
+) -> serde_json::Value {
     let mut b = booking_json(visit, urn);
     if value.is_null() {
         b.as_object_mut().unwrap().remove(field);
