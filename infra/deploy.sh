@@ -323,6 +323,8 @@ done
 if ((DRY_RUN)); then
     run aws s3api list-objects-v2 --bucket "$BUCKET" --query "Contents[].[Key,ETag]" --output text
     echo "(dry run: files whose MD5 matches their object's ETag would be marked unchanged)"
+elif [[ "${FULL_UPLOAD:-0}" != 1 ]] && ! { command -v md5sum && touch -c -d '@946684800' -- "$work"; } >/dev/null 2>&1; then
+    echo "md5sum or GNU touch is missing (macOS?): uploading every file and invalidating /*"
 elif [[ "${FULL_UPLOAD:-0}" != 1 ]]; then
     aws s3api list-objects-v2 --bucket "$BUCKET" --query "Contents[].[Key,ETag]" --output text >"$work/remote.tsv"
     (cd public && find . -type f -print0 | xargs -0 -r md5sum) |
