@@ -1,6 +1,7 @@
 //! `prospectus`: checks the editors' content, builds the static site and
 //! serves a local preview with the booking API mounted in-process.
 
+pub mod build;
 pub mod cli;
 pub mod content;
 pub mod search;

@@ -1,0 +1,152 @@
+//! `prospectus build`: the validated [`Site`] rendered into the complete
+//! static site.
+//!
+//! The pipeline is a fixed list of steps (see [`build_site`]), each writing
+//! into a staging folder beside the output folder; only when every step has
+//! succeeded is the staging folder swapped in, so a failed build never leaves
+//! a half-written site behind.
+//!
+//! For `prospectus serve`, the pieces are reusable on their own: a
+//! [`Renderer`] (the parsed theme) is built once, a [`Shared`] view of the
+//! site once per content change, and [`pages::render_host`] renders one host
+//! page.
+
+pub mod assets;
+pub mod feeds;
+pub mod markdown;
+pub mod output;
+pub mod pages;
+pub mod render;
+pub mod sitemap;
+pub mod slots;
+pub mod view;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDate;
+
+use crate::content::Site;
+
+pub use output::Staging;
+pub use render::Renderer;
+pub use view::Shared;
+
+/// What a build depends on besides the content.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// Decides which visits are past (shown as past, not bookable).
+    pub today: NaiveDate,
+    /// Write the search index (off for benchmarks and quick checks).
+    pub search: bool,
+}
+
+/// What a successful build produced.
+#[derive(Debug, Clone)]
+pub struct BuildReport {
+    /// HTML pages written.
+    pub pages: usize,
+    /// Every file written, pages included.
+    pub files: usize,
+    pub elapsed: Duration,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    #[error("the output path {} is a file, not a folder: choose a folder (it is replaced as a whole)", .0.display())]
+    OutIsFile(PathBuf),
+    #[error("{action} {}: {source}", path.display())]
+    Io {
+        action: &'static str,
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("theme `{theme}` has no templates folder at {}", path.display())]
+    ThemeMissing { theme: String, path: PathBuf },
+    #[error("template {template}: {detail}")]
+    Template { template: String, detail: String },
+    #[error("rendering {page} with template {template}: {detail}")]
+    Render {
+        page: String,
+        template: String,
+        detail: String,
+    },
+    #[error("writing {what}: {detail}")]
+    Encode { what: &'static str, detail: String },
+    #[error("search index: {0}")]
+    Search(String),
+}
+
+impl BuildError {
+    pub(crate) fn io(action: &'static str, path: &Path, source: std::io::Error) -> Self {
+        BuildError::Io {
+            action,
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+}
+
+/// Build `site` (read from `root`, for the theme) into `out`, atomically.
+///
+/// On any error the previous contents of `out` are untouched and the staging
+/// folder is removed.
+pub fn build_site(
+    site: &Site,
+    root: &Path,
+    out: &Path,
+    opts: &BuildOptions,
+) -> Result<BuildReport, BuildError> {
+    let started = Instant::now();
+    // Checked before anything is written, so a bad `--out` leaves no trace.
+    output::check_out(out)?;
+    // Parsing the theme first means a template syntax error fails the build
+    // before the staging folder even exists.
+    let renderer = Renderer::load(root, &site.config.theme)?;
+    let staging = Staging::create(out)?;
+    match write_all(site, &renderer, root, staging.path(), opts) {
+        Ok((pages, files)) => {
+            staging.commit()?;
+            Ok(BuildReport {
+                pages,
+                files,
+                elapsed: started.elapsed(),
+            })
+        }
+        Err(err) => {
+            staging.discard();
+            Err(err)
+        }
+    }
+}
+
+/// Every step of the build, in order, writing below `dir`. Returns the number
+/// of HTML pages and of all files written.
+fn write_all(
+    site: &Site,
+    renderer: &Renderer,
+    root: &Path,
+    dir: &Path,
+    opts: &BuildOptions,
+) -> Result<(usize, usize), BuildError> {
+    // 1. Static assets, with fingerprinted copies the pages link to.
+    let assets = assets::copy_theme_static(&renderer.static_dir(root), dir)?;
+    // 2. The small shared view every page context starts from.
+    let shared = Shared::new(site, &assets, opts.today)?;
+    // 3. HTML pages (hosts and listings in parallel) and per-visit .ics files.
+    let written = pages::render_all(renderer, &shared, site, dir)?;
+    // 4. Machine-readable outputs.
+    sitemap::write(&shared, &written.sitemap_paths, dir)?;
+    feeds::atom::write(&shared, site, dir)?;
+    feeds::ics::write_feed(&shared, site, dir)?;
+    slots::write(site, opts.today, dir)?;
+    let mut files = assets.files + written.html_pages + written.other_files + 5;
+    // 5. The search index (`/pagefind/`), unless switched off.
+    if opts.search {
+        let report = crate::search::write_index(site, dir, opts.today)
+            .map_err(|e| BuildError::Search(e.to_string()))?;
+        files += report.files;
+    }
+    Ok((written.html_pages, files))
+}
