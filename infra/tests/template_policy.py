@@ -279,6 +279,15 @@ def main():
                 wildcards.append(f"resource * for {actions}")
     check("role: no wildcard actions or resources", not wildcards, str(wildcards))
     dynamo = {a for a in granted if a.startswith("dynamodb:")}
+    # The booking API's request path (booking-fn/src/store/dynamo.rs): reads
+    # by key, writes in the booking/cancel transactions and for feedback, and
+    # a host's dates on GSI1. Scans and deletes belong to the admin CLI.
+    check(
+        "role: exactly GetItem, PutItem, UpdateItem on the table and Query on GSI1",
+        dynamo == {"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query"}
+        and granted.get("dynamodb:Query") == [{"Fn::Sub": "${BookingsTable.Arn}/index/GSI1"}],
+        str({a: granted[a] for a in sorted(dynamo)}),
+    )
     allowed_resources = [{"Fn::GetAtt": ["BookingsTable", "Arn"]}, {"Fn::Sub": "${BookingsTable.Arn}/index/GSI1"}]
     check(
         "role: DynamoDB actions only on the table and its GSI1",
