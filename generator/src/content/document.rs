@@ -14,12 +14,12 @@ pub fn read(root: &Path, rel: &str) -> Result<Arc<SourceFile>, Diagnostic> {
         Ok(bytes) => bytes,
         Err(err) => {
             let file = SourceFile::new(rel, "");
-            return Err(Diagnostic::error(
-                &file,
-                0..0,
-                "file",
-                format!("cannot read the file: {err}"),
-            ));
+            let message = if err.kind() == std::io::ErrorKind::NotFound {
+                "the file is missing".to_string()
+            } else {
+                format!("cannot read the file: {err}")
+            };
+            return Err(Diagnostic::error(&file, 0..0, "file", message));
         }
     };
     match String::from_utf8(bytes) {

@@ -85,6 +85,10 @@ pub fn path_of(target: &str) -> &str {
 #[derive(Debug, Default)]
 pub struct KnownPaths {
     paths: HashSet<String>,
+    /// Sections (`/regions/`) whose pages are unknown because site.toml
+    /// could not list them: links into them are not judged, so one broken
+    /// list does not turn every link into an error.
+    open_sections: Vec<String>,
 }
 
 impl KnownPaths {
@@ -102,6 +106,15 @@ impl KnownPaths {
 
     pub fn contains(&self, path: &str) -> bool {
         self.paths.contains(path)
+            || self
+                .open_sections
+                .iter()
+                .any(|s| path.starts_with(s.as_str()))
+    }
+
+    /// Accept any path below `prefix` (e.g. `/regions/`).
+    pub fn open_section(&mut self, prefix: &str) {
+        self.open_sections.push(prefix.to_string());
     }
 
     /// The message for a path the build does not make, with the path that

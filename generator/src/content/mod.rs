@@ -106,6 +106,12 @@ pub fn load(root: &Path, opts: &LoadOptions) -> Result<Loaded, LoadError> {
         .par_iter()
         .map(|(rel, slug)| document::read(root, rel).map(|f| page::parse(f, slug)))
         .collect();
+    let unreadable_hosts: Vec<String> = host_files
+        .iter()
+        .zip(&hosts)
+        .filter(|(_, r)| r.is_err())
+        .map(|((_, slug), _)| slug.clone())
+        .collect();
     let hosts = keep_ok(hosts, &mut diags);
     let pages = keep_ok(pages, &mut diags);
 
@@ -117,6 +123,7 @@ pub fn load(root: &Path, opts: &LoadOptions) -> Result<Loaded, LoadError> {
         vocab: &vocab,
         api_base,
         drafts: opts.drafts,
+        unreadable_hosts: &unreadable_hosts,
     };
     diags.extend(validate::cross_check(&hosts, &pages, &cx));
 

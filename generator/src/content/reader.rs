@@ -41,10 +41,6 @@ impl Sink {
         span.start + self.base..span.end + self.base
     }
 
-    pub fn has_syntax_errors(&self) -> bool {
-        !self.noisy_lines.is_empty()
-    }
-
     pub fn has_errors(&self) -> bool {
         self.diags.iter().any(Diagnostic::is_error)
     }
@@ -86,6 +82,13 @@ impl Sink {
         }
         self.diags
             .push(Diagnostic::warning(&self.file, span, field, message));
+    }
+
+    /// Whether `key` is assigned on a line that has a syntax error.
+    fn key_on_noisy_line(&self, key: &str) -> bool {
+        self.noisy_lines
+            .iter()
+            .any(|line| key_of_line(&self.file.text[line.clone()]) == Some(key))
     }
 
     fn is_noisy(&self, span: &Range<usize>) -> bool {
@@ -214,9 +217,10 @@ impl<'a, 'i> Fields<'a, 'i> {
     }
 
     fn missing(&self, key: &str, need: Need, sink: &mut Sink) {
-        // After a syntax error the recovered table may lack keys that are
-        // really there; the syntax error is the one to fix first.
-        if need == Need::Required && !self.suggested.contains(&key) && !sink.has_syntax_errors() {
+        // After a syntax error the recovered table may lack a key that is
+        // really there, on the broken line; that line's error says enough.
+        if need == Need::Required && !self.suggested.contains(&key) && !sink.key_on_noisy_line(key)
+        {
             sink.error_abs(
                 self.anchor.clone(),
                 self.label(key),

@@ -10,34 +10,40 @@ where
     let mut best: Option<(&'a str, f64)> = None;
     for candidate in candidates {
         let score = similarity(&wrong_lower, candidate);
-        if score >= 0.7 && best.is_none_or(|(_, b)| score > b) {
+        if score > 0.0 && best.is_none_or(|(_, b)| score > b) {
             best = Some((candidate, score));
         }
     }
     best.map(|(c, _)| c)
 }
 
-/// 0.0 (nothing alike) to 1.0 (equal, ignoring case). A candidate that
-/// starts with what was typed ("writing" for "writing-ks2") counts as close:
-/// editors often shorten slugs.
+/// 0.0 (nothing alike) to 1.0 (equal, ignoring case). Close means a
+/// typo's worth of edits (one in a short word, two in a longer one; a swap
+/// of neighbours counts as one), or a shortened slug: "writing" for
+/// "writing-ks2". Looser measures (Jaro-Winkler) rate "nowhere" close to
+/// "north-west" because of the shared start, which misleads more than it
+/// helps.
 fn similarity(wrong_lower: &str, candidate: &str) -> f64 {
     let candidate = candidate.to_lowercase();
     if wrong_lower.len() >= 4 && candidate.starts_with(wrong_lower) {
         return 0.9;
     }
-    let edits = strsim::damerau_levenshtein(wrong_lower, &candidate);
-    let longest = wrong_lower.chars().count().max(candidate.chars().count());
-    if longest == 0 {
+    let (a, b) = (wrong_lower.chars().count(), candidate.chars().count());
+    let longest = a.max(b);
+    let allowed = match longest {
+        0..=2 => 0,
+        3..=5 => 1,
+        _ => 2,
+    };
+    // Cheap rejection first: broken links are compared with every path.
+    if a.abs_diff(b) > allowed {
         return 0.0;
     }
-    let by_edits = 1.0 - edits as f64 / longest as f64;
-    // Two slips in a short word are still a typo.
-    let by_edits = if edits <= 2 && longest >= 4 {
-        by_edits.max(0.75)
-    } else {
-        by_edits
-    };
-    by_edits.max(strsim::jaro_winkler(wrong_lower, &candidate) - 0.1)
+    let edits = strsim::damerau_levenshtein(wrong_lower, &candidate);
+    if edits > allowed {
+        return 0.0;
+    }
+    1.0 - edits as f64 / longest as f64
 }
 
 /// ` (did you mean "x"?)`, or nothing.
@@ -74,6 +80,7 @@ mod tests {
     fn suggests_nothing_when_nothing_is_close() {
         assert_eq!(closest("midlands-and-wales", REGIONS.iter().copied()), None);
         assert_eq!(closest("x", REGIONS.iter().copied()), None);
+        assert_eq!(closest("nowhere", REGIONS.iter().copied()), None);
         assert_eq!(did_you_mean("zzz", ["phase"]), "");
     }
 }

@@ -26,6 +26,9 @@ pub struct Context<'a> {
     pub api_base: &'a str,
     /// Whether draft hosts are built (so links to them resolve).
     pub drafts: bool,
+    /// Slugs of host files that could not be read: their own error says
+    /// so, and links to them should not add one error per link.
+    pub unreadable_hosts: &'a [String],
 }
 
 pub fn cross_check(hosts: &[HostEntry], pages: &[PageEntry], cx: &Context<'_>) -> Vec<Diagnostic> {
@@ -143,18 +146,29 @@ fn known_paths(hosts: &[HostEntry], pages: &[PageEntry], cx: &Context<'_>) -> Kn
             known.insert(urls::visit_ics(&h.host.slug, &v.id));
         }
     }
+    for slug in cx.unreadable_hosts {
+        known.insert(urls::host(slug));
+    }
     for p in pages {
         known.insert(urls::page(&p.page.slug));
     }
     let v = cx.vocab;
-    for slug in v.regions.iter().flatten() {
-        known.insert(urls::region(slug));
-    }
-    for slug in v.phases.iter().flatten() {
-        known.insert(urls::phase(slug));
-    }
-    for slug in v.focus.iter().flatten() {
-        known.insert(urls::focus(slug));
+    type PathOf = fn(&str) -> String;
+    let sections: [(&Option<Vec<String>>, PathOf); 3] = [
+        (&v.regions, urls::region),
+        (&v.phases, urls::phase),
+        (&v.focus, urls::focus),
+    ];
+    for (slugs, path) in sections {
+        match slugs {
+            Some(slugs) => {
+                for slug in slugs {
+                    known.insert(path(slug));
+                }
+            }
+            // "/regions/x/" → "/regions/": the section of any slug.
+            None => known.open_section(path("x").trim_end_matches("x/")),
+        }
     }
     known
 }
