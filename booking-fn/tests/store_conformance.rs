@@ -644,3 +644,6 @@ macro_rules! conformance {
 }
 
 conformance!(sqlite, crate::support::sqlite);
+
+#[cfg(feature = "dynamodb")]
+conformance!(dynamodb, crate::support::dynamodb);
