@@ -122,6 +122,17 @@ fn placeholder_visit_date(today: NaiveDate) -> NaiveDate {
     date
 }
 
+/// The term a school's name already gives away ("... Primary School" →
+/// `primary`, "... Academy" → `academy`), as a better placeholder than
+/// the first in the list.
+fn named_in(name: &str, terms: &[Term]) -> Option<String> {
+    let words = format!(" {} ", slug::slugify(name).replace('-', " "));
+    terms
+        .iter()
+        .find(|t| words.contains(&format!(" {} ", t.slug.replace('-', " "))))
+        .map(|t| t.slug.clone())
+}
+
 fn toml_string(s: &str) -> String {
     toml::Value::String(s.to_string()).to_string()
 }
@@ -152,7 +163,9 @@ fn slugs(terms: &[Term]) -> Vec<&str> {
 
 fn render(name: &str, urn: &str, config: &SiteConfig, today: NaiveDate) -> String {
     let first = |terms: &[Term]| terms.first().map(|t| t.slug.clone()).unwrap_or_default();
-    let phase = first(&config.phases);
+    let phase = named_in(name, &config.phases).unwrap_or_else(|| first(&config.phases));
+    let school_type = named_in(name, &config.school_types)
+        .or_else(|| config.school_types.first().map(|t| t.slug.clone()));
     let region = first(&config.regions);
     let focus_slugs: Vec<&str> = config.focus_areas.iter().map(|f| f.slug.as_str()).collect();
     let focus = focus_slugs.first().copied().unwrap_or_default();
@@ -201,7 +214,7 @@ fn render(name: &str, urn: &str, config: &SiteConfig, today: NaiveDate) -> Strin
         let _ = writeln!(w, "# site.toml lists no school types yet.");
     } else {
         slug_list(w, "One of", &slugs(&config.school_types));
-        let _ = writeln!(w, "# school_type = \"{}\"", config.school_types[0].slug);
+        let _ = writeln!(w, "# school_type = \"{}\"", school_type.unwrap_or_default());
     }
     let _ = writeln!(w);
     let _ = writeln!(
@@ -366,6 +379,34 @@ mod tests {
         let date = placeholder_visit_date(today);
         assert_eq!(date.weekday(), Weekday::Wed);
         assert!(date >= today + Days::new(56) && date < today + Days::new(63));
+    }
+
+    #[test]
+    fn the_name_suggests_phase_and_type() {
+        let terms = |slugs: &[&str]| -> Vec<Term> {
+            slugs
+                .iter()
+                .map(|s| Term {
+                    slug: s.to_string(),
+                    name: s.to_string(),
+                })
+                .collect()
+        };
+        let phases = terms(&["nursery", "primary", "post-16"]);
+        assert_eq!(
+            named_in("Oak Primary School", &phases).as_deref(),
+            Some("primary")
+        );
+        assert_eq!(
+            named_in("Oak Post-16 Centre", &phases).as_deref(),
+            Some("post-16")
+        );
+        assert_eq!(named_in("Primarylike High", &phases), None);
+        let types = terms(&["academy", "free-school"]);
+        assert_eq!(
+            named_in("Oak Free School", &types).as_deref(),
+            Some("free-school")
+        );
     }
 
     #[test]
