@@ -53,9 +53,22 @@ pub fn build(
 
 /// `today` is only set when the operator asked for another day: then the
 /// booking API's clock is moved too, so the preview behaves as on that day.
-pub fn serve(root: &Path, port: u16, drafts: bool, today: NaiveDate) -> anyhow::Result<ExitCode> {
-    let _ = (root, port, drafts, today);
-    anyhow::bail!("serve: not built yet")
+pub fn serve(
+    root: &Path,
+    port: u16,
+    drafts: bool,
+    today: Option<NaiveDate>,
+) -> anyhow::Result<ExitCode> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(crate::serve::run(crate::serve::ServeOptions {
+        root: root.to_path_buf(),
+        port,
+        drafts,
+        today,
+    }))?;
+    Ok(ExitCode::SUCCESS)
 }
 
 pub fn new_host(root: &Path, name: &str, today: NaiveDate) -> anyhow::Result<ExitCode> {

@@ -5,4 +5,5 @@ pub mod build;
 pub mod cli;
 pub mod content;
 pub mod search;
+pub mod serve;
 pub mod urls;

@@ -8,7 +8,11 @@ use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "prospectus", version, about = "Check, build and preview the Inside Knowledge prospectus")]
+#[command(
+    name = "prospectus",
+    version,
+    about = "Check, build and preview the Inside Knowledge prospectus"
+)]
 struct Cli {
     /// The site root, holding `content/` and `themes/`.
     #[arg(long, global = true, default_value = ".")]
@@ -76,7 +80,9 @@ fn main() -> ExitCode {
             drafts,
             no_search,
         } => prospectus::cli::build(&cli.root, &out, drafts, !no_search, today),
-        Command::Serve { port, drafts } => prospectus::cli::serve(&cli.root, port, drafts, today),
+        Command::Serve { port, drafts } => {
+            prospectus::cli::serve(&cli.root, port, drafts, cli.today)
+        }
         Command::New {
             what: NewCommand::Host { name },
         } => prospectus::cli::new_host(&cli.root, &name, today),
