@@ -11,9 +11,9 @@ const KEEP_EXACT: &[&str] = &[
     // The API runs searches in this worker so typing stays responsive.
     "pagefind-worker.js",
     "pagefind-entry.json",
+    // The search page's components. Their stylesheet is not shipped: the
+    // theme's own search.css styles them.
     "pagefind-component-ui.js",
-    // Its layout rules; the theme's search.css restyles on top of them.
-    "pagefind-component-ui.css",
     // English stemming: the records are indexed as "en".
     "wasm.en.pagefind",
 ];
@@ -55,7 +55,6 @@ mod tests {
             "pagefind-worker.js",
             "pagefind-entry.json",
             "pagefind-component-ui.js",
-            "pagefind-component-ui.css",
             "wasm.en.pagefind",
             "pagefind.en_1a2b3c.pf_meta",
             "index/en_abc.pf_index",
@@ -71,6 +70,7 @@ mod tests {
         for unused in [
             "pagefind-ui.js",
             "pagefind-ui.css",
+            "pagefind-component-ui.css",
             "pagefind-modular-ui.js",
             "pagefind-modular-ui.css",
             "pagefind-highlight.js",
