@@ -2,7 +2,7 @@
 //! retry (throttling, timeouts, an unreachable endpoint, a 5xx) is
 //! `Unavailable`, so the API answers 503 with Retry-After.
 
-use aws_sdk_dynamodb::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
 
 use crate::store::StoreError;
 
@@ -22,7 +22,7 @@ where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
     R: std::fmt::Debug,
 {
-    let text = DisplayErrorContext(&err).to_string();
+    let text = chain(&err);
     match &err {
         SdkError::TimeoutError(_) | SdkError::DispatchFailure(_) | SdkError::ResponseError(_) => {
             StoreError::Unavailable(text)
@@ -44,4 +44,20 @@ where
 /// A builder missing a required field: a bug in this module, not bad input.
 pub fn build_err(err: aws_sdk_dynamodb::error::BuildError) -> StoreError {
     StoreError::Other(format!("could not build a DynamoDB request: {err}"))
+}
+
+/// The error and its causes on one line, e.g. "dispatch failure: io error:
+/// ... Connection refused", skipping causes already part of the text.
+fn chain(err: &dyn std::error::Error) -> String {
+    let mut text = err.to_string();
+    let mut cause = err.source();
+    while let Some(c) = cause {
+        let part = c.to_string();
+        if !text.contains(&part) {
+            text.push_str(": ");
+            text.push_str(&part);
+        }
+        cause = c.source();
+    }
+    text
 }

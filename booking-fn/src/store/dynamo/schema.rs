@@ -314,7 +314,7 @@ Resources:
             .unwrap_err();
         assert!(err.to_string().contains("expires_at"), "{err}");
 
-        let wrong_key = GOOD.replace("{AttributeName: SK, KeyType: RANGE}", "");
+        let wrong_key = GOOD.replace("\n        - {AttributeName: SK, KeyType: RANGE}", "");
         let err = table_from_yaml(&wrong_key, "t.yaml")
             .unwrap()
             .check_store_layout()
