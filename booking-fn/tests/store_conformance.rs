@@ -647,3 +647,28 @@ conformance!(sqlite, crate::support::sqlite);
 
 #[cfg(feature = "dynamodb")]
 conformance!(dynamodb, crate::support::dynamodb);
+
+/// A DynamoDB endpoint that does not answer is a temporary failure (the API
+/// answers 503 + Retry-After), never a refusal or a panic.
+#[cfg(feature = "dynamodb")]
+#[tokio::test]
+async fn dynamodb_unreachable_is_unavailable() {
+    use booking_fn::store::dynamo::DynamoStore;
+    use booking_fn::store::StoreError;
+
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let endpoint = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    let store = DynamoStore::new(support::moto::client(&endpoint), "bookings");
+    match store.visit("v1").await {
+        Err(StoreError::Unavailable(_)) => {}
+        other => panic!("expected Unavailable, got {other:?}"),
+    }
+    match store
+        .create_booking(&booking("R1", "v1", HOST, "200001", 1))
+        .await
+    {
+        Err(BookingRefused::Store(StoreError::Unavailable(_))) => {}
+        other => panic!("expected Store(Unavailable), got {other:?}"),
+    }
+}

@@ -85,6 +85,8 @@ impl SqliteStore {
         conn.execute_batch("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")
             .map_err(store_err)?;
         schema::migrate(&mut conn)?;
+        // Every statement is prepared once and reused; there are ~20.
+        conn.set_prepared_statement_cache_capacity(64);
         Ok(Self {
             conn: Arc::new(Mutex::new(conn)),
         })
@@ -115,19 +117,16 @@ fn immediate(conn: &mut Connection) -> Result<Transaction<'_>, StoreError> {
 }
 
 fn get_visit(conn: &Connection, id: &str) -> Result<Option<VisitRecord>, StoreError> {
-    conn.query_row(
-        &format!("SELECT {VISIT_COLUMNS} FROM visits WHERE id = ?1"),
-        [id],
-        rows::visit,
-    )
-    .optional()
-    .map_err(store_err)
+    conn.prepare_cached(&format!("SELECT {VISIT_COLUMNS} FROM visits WHERE id = ?1"))
+        .map_err(store_err)?
+        .query_row([id], rows::visit)
+        .optional()
+        .map_err(store_err)
 }
 
 fn write_visit(tx: &Transaction<'_>, v: &VisitRecord) -> Result<(), StoreError> {
-    tx.execute(
-        &format!(
-            "INSERT INTO visits ({VISIT_COLUMNS}) \
+    tx.prepare_cached(&format!(
+        "INSERT INTO visits ({VISIT_COLUMNS}) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) \
              ON CONFLICT (id) DO UPDATE SET host_urn = excluded.host_urn, \
              host_name = excluded.host_name, host_path = excluded.host_path, \
@@ -137,25 +136,25 @@ fn write_visit(tx: &Transaction<'_>, v: &VisitRecord) -> Result<(), StoreError> 
              max_per_school = excluded.max_per_school, \
              booking_closes = excluded.booking_closes, same_region = excluded.same_region, \
              focus = excluded.focus, withdrawn = excluded.withdrawn"
-        ),
-        params![
-            v.id,
-            v.host_urn,
-            v.host_name,
-            v.host_path,
-            v.region,
-            rows::date_text(v.date),
-            v.start,
-            v.end,
-            v.capacity,
-            v.remaining,
-            v.max_per_school,
-            rows::date_text(v.booking_closes),
-            v.same_region,
-            rows::focus_text(&v.focus),
-            v.withdrawn,
-        ],
-    )
+    ))
+    .map_err(store_err)?
+    .execute(params![
+        v.id,
+        v.host_urn,
+        v.host_name,
+        v.host_path,
+        v.region,
+        rows::date_text(v.date),
+        v.start,
+        v.end,
+        v.capacity,
+        v.remaining,
+        v.max_per_school,
+        rows::date_text(v.booking_closes),
+        v.same_region,
+        rows::focus_text(&v.focus),
+        v.withdrawn,
+    ])
     .map_err(store_err)?;
     Ok(())
 }
@@ -167,14 +166,12 @@ fn live_booking(
     visit_id: &str,
     school_urn: &str,
 ) -> Result<Option<Booking>, StoreError> {
-    conn.query_row(
-        &format!(
-            "SELECT {BOOKING_COLUMNS} FROM bookings \
+    conn.prepare_cached(&format!(
+        "SELECT {BOOKING_COLUMNS} FROM bookings \
              WHERE visit_id = ?1 AND school_urn = ?2 AND status = 'confirmed'"
-        ),
-        [visit_id, school_urn],
-        rows::booking,
-    )
+    ))
+    .map_err(store_err)?
+    .query_row([visit_id, school_urn], rows::booking)
     .optional()
     .map_err(store_err)
 }
@@ -247,22 +244,23 @@ fn create_booking_tx(conn: &mut Connection, b: &Booking) -> Result<(), BookingRe
     }
     // A cancelled booking by this school is replaced, as the DynamoDB store
     // does (same key), so both stores answer the same for its old reference.
-    tx.execute(
+    tx.prepare_cached(
         "DELETE FROM bookings WHERE visit_id = ?1 AND school_urn = ?2 AND status = 'cancelled'",
-        [&b.visit_id, &b.school_urn],
     )
+    .map_err(store_err)?
+    .execute([&b.visit_id, &b.school_urn])
     .map_err(store_err)?;
-    tx.execute(
-        "UPDATE visits SET remaining = remaining - ?2 WHERE id = ?1",
-        params![b.visit_id, b.places],
-    )
-    .map_err(store_err)?;
-    let inserted = tx.execute(
-        &format!(
+    tx.prepare_cached("UPDATE visits SET remaining = remaining - ?2 WHERE id = ?1")
+        .map_err(store_err)?
+        .execute(params![b.visit_id, b.places])
+        .map_err(store_err)?;
+    let inserted = tx
+        .prepare_cached(&format!(
             "INSERT INTO bookings ({BOOKING_COLUMNS}) VALUES \
              (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)"
-        ),
-        params![
+        ))
+        .map_err(store_err)?
+        .execute(params![
             b.reference,
             b.visit_id,
             b.host_urn,
@@ -280,8 +278,7 @@ fn create_booking_tx(conn: &mut Connection, b: &Booking) -> Result<(), BookingRe
             rows::time_text(b.created_at),
             b.cancelled_at.map(rows::time_text),
             b.expires_at,
-        ],
-    );
+        ]);
     match inserted {
         Ok(_) => {}
         // The live-booking check above ran in this transaction, so a unique
@@ -304,11 +301,11 @@ fn booking_by_ref(
     reference: &str,
     now: i64,
 ) -> Result<Option<Booking>, StoreError> {
-    conn.query_row(
-        &format!("SELECT {BOOKING_COLUMNS} FROM bookings WHERE reference = ?1 AND expires_at > ?2"),
-        params![reference, now],
-        rows::booking,
-    )
+    conn.prepare_cached(&format!(
+        "SELECT {BOOKING_COLUMNS} FROM bookings WHERE reference = ?1 AND expires_at > ?2"
+    ))
+    .map_err(store_err)?
+    .query_row(params![reference, now], rows::booking)
     .optional()
     .map_err(store_err)
 }
@@ -324,16 +321,16 @@ fn cancel_booking_tx(
     if booking.status == BookingStatus::Cancelled {
         return Err(CancelRefused::AlreadyCancelled(reference.to_owned()));
     }
-    tx.execute(
+    tx.prepare_cached(
         "UPDATE bookings SET status = 'cancelled', cancelled_at = ?2 WHERE reference = ?1",
-        params![reference, rows::time_text(now)],
     )
+    .map_err(store_err)?
+    .execute(params![reference, rows::time_text(now)])
     .map_err(store_err)?;
-    tx.execute(
-        "UPDATE visits SET remaining = remaining + ?2 WHERE id = ?1",
-        params![booking.visit_id, booking.places],
-    )
-    .map_err(store_err)?;
+    tx.prepare_cached("UPDATE visits SET remaining = remaining + ?2 WHERE id = ?1")
+        .map_err(store_err)?
+        .execute(params![booking.visit_id, booking.places])
+        .map_err(store_err)?;
     tx.commit().map_err(store_err)?;
     booking.status = BookingStatus::Cancelled;
     booking.cancelled_at = Some(now);
@@ -342,12 +339,13 @@ fn cancel_booking_tx(
 
 fn add_feedback_tx(conn: &mut Connection, f: &Feedback) -> Result<(), FeedbackRefused> {
     let tx = immediate(conn)?;
-    let inserted = tx.execute(
-        &format!(
+    let inserted = tx
+        .prepare_cached(&format!(
             "INSERT INTO feedback ({FEEDBACK_COLUMNS}) VALUES \
              (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"
-        ),
-        params![
+        ))
+        .map_err(store_err)?
+        .execute(params![
             f.reference,
             f.visit_id,
             f.host_urn,
@@ -362,8 +360,7 @@ fn add_feedback_tx(conn: &mut Connection, f: &Feedback) -> Result<(), FeedbackRe
             f.comments,
             rows::time_text(f.created_at),
             f.expires_at,
-        ],
-    );
+        ]);
     match inserted {
         Ok(_) => {}
         Err(e) if is_unique_violation(&e) => {
@@ -427,11 +424,12 @@ fn erase_person_tx(conn: &mut Connection, email: &str) -> Result<Vec<String>, St
             .map_err(store_err)?;
         refs
     };
-    tx.execute(
+    tx.prepare_cached(
         "UPDATE bookings SET contact_name = '', contact_role = '', email = '', needs = NULL \
          WHERE email = ?1 COLLATE NOCASE AND email <> ''",
-        [email.trim()],
     )
+    .map_err(store_err)?
+    .execute([email.trim()])
     .map_err(store_err)?;
     tx.commit().map_err(store_err)?;
     Ok(refs)
@@ -502,14 +500,12 @@ impl Store for SqliteStore {
     ) -> Result<Option<Feedback>, StoreError> {
         let reference = reference.to_owned();
         self.with_conn(move |c| {
-            c.query_row(
-                &format!(
-                    "SELECT {FEEDBACK_COLUMNS} FROM feedback \
+            c.prepare_cached(&format!(
+                "SELECT {FEEDBACK_COLUMNS} FROM feedback \
                      WHERE reference = ?1 AND expires_at > ?2"
-                ),
-                params![reference, now.timestamp()],
-                rows::feedback,
-            )
+            ))
+            .map_err(store_err)?
+            .query_row(params![reference, now.timestamp()], rows::feedback)
             .optional()
             .map_err(store_err)
         })
@@ -591,6 +587,20 @@ mod tests {
             .query_row("PRAGMA journal_mode", [], |r| r.get(0))
             .unwrap();
         assert_eq!(mode, "wal");
+    }
+
+    #[test]
+    fn contention_is_reported_as_unavailable() {
+        let busy = rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_BUSY),
+            None,
+        );
+        assert!(matches!(store_err(busy), StoreError::Unavailable(_)));
+        let other = rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CONSTRAINT),
+            None,
+        );
+        assert!(matches!(store_err(other), StoreError::Other(_)));
     }
 
     #[test]

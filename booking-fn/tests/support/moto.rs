@@ -125,7 +125,16 @@ pub fn shared() -> Option<Arc<MotoServer>> {
         if std::env::var("CI").is_ok_and(|v| v == "true") {
             panic!("moto_server not found and CI=true: pip install 'moto[server]==5.*'");
         }
-        println!("skipped: moto_server not found; pip install 'moto[server]'");
+        // Straight to stderr: the test harness captures print!/eprint!, and
+        // a skip must be visible. Once per test binary is enough.
+        static SAID: std::sync::Once = std::sync::Once::new();
+        SAID.call_once(|| {
+            use std::io::Write as _;
+            let _ = writeln!(
+                std::io::stderr(),
+                "skipped: moto_server not found; pip install 'moto[server]' (DynamoDB store tests)"
+            );
+        });
         return None;
     };
     let server = Arc::new(start(&program));
