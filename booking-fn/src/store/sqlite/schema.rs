@@ -73,6 +73,9 @@ const MIGRATIONS: &[&str] = &[
     ) STRICT;
     CREATE INDEX feedback_by_expiry ON feedback (expires_at);
     ",
+    // 1 -> 2: the partial unique index only serves queries on confirmed
+    // bookings; replacing a school's cancelled booking scanned the table.
+    "CREATE INDEX bookings_by_visit_school ON bookings (visit_id, school_urn);",
 ];
 
 /// The schema version this program writes.
@@ -118,6 +121,24 @@ mod tests {
         assert_eq!(version(&conn), SCHEMA_VERSION);
         migrate(&mut conn).unwrap();
         assert_eq!(version(&conn), SCHEMA_VERSION);
+    }
+
+    #[test]
+    fn a_version_1_file_gains_the_visit_school_index() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(MIGRATIONS[0]).unwrap();
+        conn.execute_batch("PRAGMA user_version = 1").unwrap();
+        migrate(&mut conn).unwrap();
+        assert_eq!(version(&conn), SCHEMA_VERSION);
+        let plan: String = conn
+            .query_row(
+                "EXPLAIN QUERY PLAN DELETE FROM bookings \
+                 WHERE visit_id = 'v' AND school_urn = 's' AND status = 'cancelled'",
+                [],
+                |r| r.get(3),
+            )
+            .unwrap();
+        assert!(plan.contains("bookings_by_visit_school"), "{plan}");
     }
 
     #[test]
