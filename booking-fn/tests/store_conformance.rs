@@ -248,6 +248,75 @@ mod cases {
         assert_eq!(left + booked, PLACES, "counter and bookings agree");
     }
 
+    /// A form submitted twice at once (each request gets its own reference,
+    /// same idempotency key): one booking, the others told about it.
+    pub async fn double_submit_books_once(h: Harness) {
+        let store = Arc::clone(&h.store);
+        store
+            .sync_slots(&[slot("v1", HOST, "2027-10-14", "09:30", 10)])
+            .await
+            .unwrap();
+        let tasks: Vec<_> = (0..20)
+            .map(|i| {
+                let store = Arc::clone(&store);
+                tokio::spawn(async move {
+                    let mut b = booking(&format!("D{i:02}"), "v1", HOST, "200001", 3);
+                    b.idempotency_key_hash = Some("ee".repeat(32));
+                    store.create_booking(&b).await.map(|()| b.reference)
+                })
+            })
+            .collect();
+        let mut winners = Vec::new();
+        let mut told = Vec::new();
+        for t in tasks {
+            match t.await.unwrap() {
+                Ok(reference) => winners.push(reference),
+                Err(BookingRefused::AlreadyBooked(existing)) => {
+                    assert_eq!(existing.idempotency_key_hash, Some("ee".repeat(32)));
+                    told.push(existing.reference);
+                }
+                Err(other) => panic!("unexpected answer: {other:?}"),
+            }
+        }
+        assert_eq!(winners.len(), 1, "{winners:?}");
+        assert_eq!(told.len(), 19);
+        assert!(told.iter().all(|r| *r == winners[0]));
+        assert_eq!(remaining(&*store, "v1").await, 7);
+        assert_eq!(booked_places(&*store, "v1").await, 3);
+    }
+
+    /// Cancel links clicked many times at once give the places back once.
+    pub async fn concurrent_cancels_give_places_back_once(h: Harness) {
+        let store = Arc::clone(&h.store);
+        store
+            .sync_slots(&[slot("v1", HOST, "2027-10-14", "09:30", 10)])
+            .await
+            .unwrap();
+        store
+            .create_booking(&booking("R1", "v1", HOST, "200001", 4))
+            .await
+            .unwrap();
+        let tasks: Vec<_> = (0..20)
+            .map(|_| {
+                let store = Arc::clone(&store);
+                tokio::spawn(async move { store.cancel_booking("R1", now()).await })
+            })
+            .collect();
+        let (mut ok, mut already) = (0, 0);
+        for t in tasks {
+            match t.await.unwrap() {
+                Ok(b) => {
+                    assert_eq!(b.status, BookingStatus::Cancelled);
+                    ok += 1;
+                }
+                Err(CancelRefused::AlreadyCancelled(_)) => already += 1,
+                Err(other) => panic!("unexpected answer: {other:?}"),
+            }
+        }
+        assert_eq!((ok, already), (1, 19));
+        assert_eq!(remaining(&*store, "v1").await, 10);
+    }
+
     pub async fn second_booking_by_school_is_refused(h: Harness) {
         let s = &*h.store;
         s.sync_slots(&[slot("v1", HOST, "2027-10-14", "09:30", 10)])
@@ -619,6 +688,8 @@ macro_rules! conformance {
                 unknown_visit_is_refused,
                 not_enough_places_is_refused,
                 no_overbooking_under_concurrency,
+                double_submit_books_once,
+                concurrent_cancels_give_places_back_once,
                 second_booking_by_school_is_refused,
                 cancel_gives_places_back_and_rebook_works,
                 cancel_twice_is_refused,
