@@ -102,3 +102,28 @@ proptest! {
         assert_no_panic_and_located(&f);
     }
 }
+
+#[test]
+fn deeply_nested_values_do_not_overflow_the_stack() {
+    let depth = 20_000;
+    let inputs = [
+        format!(
+            "+++\nx = {}{}\n+++\nBody\n",
+            "[".repeat(depth),
+            "]".repeat(depth)
+        ),
+        format!(
+            "+++\nx = {}1{}\n+++\nBody\n",
+            "{a=".repeat(depth),
+            "}".repeat(depth)
+        ),
+        format!("+++\n{} = 1\n+++\nBody\n", vec!["a"; depth].join(".")),
+        format!("+++\n[{}]\n+++\nBody\n", vec!["a"; depth].join(".")),
+        format!("+++\n{}\n+++\nBody\n", "[[visits]]\n".repeat(depth)),
+    ];
+    for input in inputs {
+        let f = Fixture::valid();
+        f.write(BETA, &input);
+        assert_no_panic_and_located(&f);
+    }
+}

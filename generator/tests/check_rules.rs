@@ -301,7 +301,7 @@ fn two_visits_with_the_same_derived_id() {
     f.edit(ALPHA, "date = 2027-05-12", "date = 2027-03-10");
     assert_eq!(
         one(f.errors()),
-        "content/hosts/alpha-primary.md:24:1: visits.id: visit id \"100001-2027-03-10-0915\" is already used by another visit in this file (two visits on the same date and start time need an explicit, different id)"
+        "content/hosts/alpha-primary.md:24:1: visits[2].id: visit id \"100001-2027-03-10-0915\" is already used by another visit in this file (two visits on the same date and start time need an explicit, different id)"
     );
 }
 
@@ -312,7 +312,7 @@ fn two_visits_in_different_files_with_the_same_explicit_id() {
     f.edit(BETA, "places = 8", "places = 8\nid = \"spring-visit\"");
     assert_eq!(
         one(f.errors()),
-        "content/hosts/beta-academy.md:18:6: visits.id: visit id \"spring-visit\" is already used by a visit in content/hosts/alpha-primary.md (two visits on the same date and start time need an explicit, different id)"
+        "content/hosts/beta-academy.md:18:6: visits[1].id: visit id \"spring-visit\" is already used by a visit in content/hosts/alpha-primary.md (each visit needs its own id)"
     );
 }
 

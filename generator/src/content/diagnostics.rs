@@ -16,7 +16,7 @@
 
 use std::fmt::Write as _;
 use std::ops::Range;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// One content file as read from disk, shared by all diagnostics about it.
 #[derive(Debug)]
@@ -26,6 +26,10 @@ pub struct SourceFile {
     /// The file's text. Invalid UTF-8 is replaced (U+FFFD) so the valid part
     /// can still be shown.
     pub text: String,
+    /// Byte offsets where lines start, built on first use: only files with
+    /// a diagnostic need it, and a file with thousands of diagnostics must
+    /// not rescan its text for each one.
+    line_starts: OnceLock<Vec<usize>>,
 }
 
 impl SourceFile {
@@ -33,16 +37,26 @@ impl SourceFile {
         Arc::new(Self {
             path: path.into(),
             text: text.into(),
+            line_starts: OnceLock::new(),
+        })
+    }
+
+    fn line_starts(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
         })
     }
 
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = floor_char_boundary(&self.text, offset);
-        let before = &self.text[..offset];
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
-        let col = before[line_start..].chars().count() + 1;
+        let starts = self.line_starts();
+        // The last line starting at or before `offset`.
+        let line = starts.partition_point(|&s| s <= offset).max(1);
+        let line_start = starts[line - 1];
+        let col = self.text[line_start..offset].chars().count() + 1;
         (line, col)
     }
 
@@ -50,7 +64,8 @@ impl SourceFile {
     /// the byte offset where that line starts.
     fn line_at(&self, offset: usize) -> (&str, usize) {
         let offset = floor_char_boundary(&self.text, offset);
-        let start = self.text[..offset].rfind('\n').map_or(0, |i| i + 1);
+        let (line, _) = self.line_col(offset);
+        let start = self.line_starts()[line - 1];
         let end = self.text[start..]
             .find('\n')
             .map_or(self.text.len(), |i| start + i);

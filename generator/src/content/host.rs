@@ -51,6 +51,9 @@ pub struct HostEntry {
     /// One per visit, in `host.visits` order: the `id` value, or the
     /// `[[visits]]` header when the id is derived.
     pub visit_spans: Vec<Range<usize>>,
+    /// One per visit, in `host.visits` order: its place in the file,
+    /// counted from 1 (`visits[2]`), since sorting by date may reorder.
+    pub visit_numbers: Vec<usize>,
     /// Where to point a warning about the host as a whole.
     pub anchor: Range<usize>,
     pub links: Vec<Link>,
@@ -84,6 +87,7 @@ pub fn parse(file: Arc<SourceFile>, slug: &str, vocab: &Vocab, today: NaiveDate)
         has_errors: true,
         urn_span: None,
         visit_spans: Vec::new(),
+        visit_numbers: Vec::new(),
         anchor: 0..0,
         links: Vec::new(),
         diags: Vec::new(),
@@ -229,13 +233,15 @@ pub fn parse(file: Arc<SourceFile>, slug: &str, vocab: &Vocab, today: NaiveDate)
     {
         let header = sink.abs(&header);
         if let Some(v) = visit(table, header, i, &entry.host, vocab, &mut sink) {
-            visits.push(v);
+            visits.push((v.0, (v.1, i + 1)));
         }
     }
     visits.sort_by(|(a, _), (b, _): &(Visit, _)| (a.date, &a.start).cmp(&(b.date, &b.start)));
     let h = &mut entry.host;
     let has_upcoming = visits.iter().any(|(v, _)| v.date >= today);
-    (h.visits, entry.visit_spans) = visits.into_iter().unzip();
+    let refs: Vec<(Range<usize>, usize)>;
+    (h.visits, refs) = visits.into_iter().unzip();
+    (entry.visit_spans, entry.visit_numbers) = refs.into_iter().unzip();
     if !has_upcoming && !sink.has_errors() {
         let message = if h.visits.is_empty() {
             "no visit dates: add a [[visits]] table so schools can book".to_string()

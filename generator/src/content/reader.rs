@@ -6,6 +6,7 @@
 //! `DeTable` (with syntax-error recovery) and walked field by field here;
 //! each field reader records its own errors and carries on.
 
+use std::collections::HashSet;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -22,9 +23,11 @@ pub struct Sink {
     pub file: Arc<SourceFile>,
     base: usize,
     pub diags: Vec<Diagnostic>,
-    /// Lines (absolute byte ranges) holding a syntax error: further errors
-    /// there would only repeat it in other words.
+    /// Lines (absolute byte ranges, sorted) holding a syntax error: further
+    /// errors there would only repeat it in other words.
     noisy_lines: Vec<Range<usize>>,
+    /// The keys assigned on those lines.
+    noisy_keys: HashSet<String>,
 }
 
 impl Sink {
@@ -34,6 +37,7 @@ impl Sink {
             base,
             diags: Vec::new(),
             noisy_lines: Vec::new(),
+            noisy_keys: HashSet::new(),
         }
     }
 
@@ -86,15 +90,25 @@ impl Sink {
 
     /// Whether `key` is assigned on a line that has a syntax error.
     fn key_on_noisy_line(&self, key: &str) -> bool {
-        self.noisy_lines
-            .iter()
-            .any(|line| key_of_line(&self.file.text[line.clone()]) == Some(key))
+        self.noisy_keys.contains(key)
     }
 
+    /// Binary search: a file can have thousands of broken lines.
     fn is_noisy(&self, span: &Range<usize>) -> bool {
+        let i = self
+            .noisy_lines
+            .partition_point(|line| line.end < span.start);
         self.noisy_lines
-            .iter()
-            .any(|line| span.start >= line.start && span.start <= line.end)
+            .get(i)
+            .is_some_and(|line| line.start <= span.start)
+    }
+
+    fn add_noisy_line(&mut self, line: Range<usize>) {
+        if let Some(key) = key_of_line(&self.file.text[line.clone()]) {
+            self.noisy_keys.insert(key.to_string());
+        }
+        let i = self.noisy_lines.partition_point(|l| l.start < line.start);
+        self.noisy_lines.insert(i, line);
     }
 
     fn line_of(&self, offset: usize) -> Range<usize> {
@@ -133,7 +147,7 @@ pub fn parse<'i>(sink: &mut Sink, toml_text: &'i str) -> Spanned<DeTable<'i>> {
             field,
             format!("invalid TOML: {message}"),
         ));
-        sink.noisy_lines.push(line);
+        sink.add_noisy_line(line);
     }
     table
 }

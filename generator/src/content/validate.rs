@@ -82,6 +82,17 @@ fn duplicate_visit_ids(hosts: &[HostEntry], diags: &mut Vec<Diagnostic>) {
             let span = h.visit_spans[i].clone();
             match first.get(visit.id.as_str()) {
                 Some((other, j)) => {
+                    // A derived id points at its `[[visits]]` header.
+                    let derived = h
+                        .file
+                        .text
+                        .get(span.clone())
+                        .is_some_and(|t| t.starts_with('['));
+                    let hint = if derived {
+                        " (two visits on the same date and start time need an explicit, different id)"
+                    } else {
+                        " (each visit needs its own id)"
+                    };
                     let place = if std::ptr::eq(*other, h) {
                         "another visit in this file".to_string()
                     } else {
@@ -91,11 +102,8 @@ fn duplicate_visit_ids(hosts: &[HostEntry], diags: &mut Vec<Diagnostic>) {
                         Diagnostic::error(
                             &h.file,
                             span,
-                            "visits.id",
-                            format!(
-                                "visit id \"{}\" is already used by {place} (two visits on the same date and start time need an explicit, different id)",
-                                visit.id
-                            ),
+                            format!("visits[{}].id", h.visit_numbers[i]),
+                            format!("visit id \"{}\" is already used by {place}{hint}", visit.id),
                         )
                         .with_related(Related {
                             file: Arc::clone(&other.file),
