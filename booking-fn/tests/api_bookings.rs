@@ -506,8 +506,11 @@ async fn a_repeat_with_the_same_idempotency_key_gets_the_first_answer() {
         StatusCode::CONFLICT
     );
 
-    // After 24 hours the key no longer replays.
-    let later = chrono::Utc::now() + TimeDelta::hours(25);
+    // After 24 hours the key no longer replays. Measured from the app's
+    // clock (noon today), not the wall clock: before noon, "now + 25 h"
+    // would still be inside the window.
+    let noon = today().and_hms_opt(12, 0, 0).unwrap().and_utc();
+    let later = noon + TimeDelta::hours(25);
     let router = app.at(Arc::new(FixedClock(later)));
     let r = json(&router, "/api/bookings", &body).await;
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
