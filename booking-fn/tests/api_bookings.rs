@@ -88,6 +88,12 @@ async fn form_booking_redirects_to_the_private_page() {
         .body
         .contains(&format!("action=\"/api/bookings/{reference}/cancel\"")));
     assert!(page.body.contains("You can give feedback from"));
+    assert!(
+        page.body.contains(&format!(
+            "href=\"/api/feedback?reference={reference}&amp;token="
+        )),
+        "the private feedback link is there from the start"
+    );
     assert_eq!(page.header("cache-control"), "no-store");
     assert_eq!(page.header("referrer-policy"), "no-referrer");
     assert_eq!(page.header("x-content-type-options"), "nosniff");
@@ -823,4 +829,37 @@ fn hidden_fields(page: &str) -> Vec<(String, String)> {
             (attr("name"), attr("value"))
         })
         .collect()
+}
+
+#[tokio::test]
+async fn a_form_sent_without_a_date_links_back_to_the_host_page_it_came_from() {
+    let app = App::new().await;
+    let body = booking_form("", "123456");
+    let send = |referer: &'static str| {
+        let request = Request::builder()
+            .method(Method::POST)
+            .uri("/api/bookings/check")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::REFERER, referer)
+            .body(Body::from(body.clone()))
+            .unwrap();
+        app.send(request)
+    };
+    let r = send("http://127.0.0.1:1111/hosts/brook-lane-primary/?utm=x").await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    r.assert_error_page("Select a visit date");
+    assert!(
+        r.body.contains("href=\"/hosts/brook-lane-primary/#visit\""),
+        "{}",
+        r.body
+    );
+    // Anything but a host page's path falls back to the home page.
+    for referer in [
+        "http://127.0.0.1:1111/search/",
+        "https://elsewhere.example/hosts/x\"onmouseover/",
+        "not a url",
+    ] {
+        let r = send(referer).await;
+        assert!(r.body.contains("href=\"/#visit\""), "{referer}: {}", r.body);
+    }
 }

@@ -131,7 +131,9 @@ pub async fn check(State(state): State<AppState>, headers: HeaderMap, body: Body
     let result = async {
         fields.refuse_unknown(BOOKING_FIELDS)?;
         let key = idempotency_key(fields, &headers)?;
-        validate(&state, fields, key).await
+        validate(&state, fields, key)
+            .await
+            .map_err(|e| e.or_back(referring_host_page(&headers)))
     }
     .await;
     match result {
@@ -167,6 +169,7 @@ async fn create_booking(
     let valid = match validate(state, fields, key.clone()).await {
         Ok(v) => v,
         Err(e) => {
+            let e = e.or_back(referring_host_page(headers));
             // A double submit may find the date full because the first
             // request took the last places: answer the first request again.
             if e.status == StatusCode::CONFLICT {
@@ -178,6 +181,25 @@ async fn create_booking(
         }
     };
     store_booking(state, valid).await
+}
+
+/// The host page a form was sent from, from the `Referer`, for the "Go
+/// back" link when the request named no known visit date (a form sent with
+/// no date chosen). Only a `/hosts/<slug>/` path is taken, so the link can
+/// never lead off the site.
+fn referring_host_page(headers: &HeaderMap) -> Option<String> {
+    let referer = headers.get(axum::http::header::REFERER)?.to_str().ok()?;
+    let path = match referer.split_once("://") {
+        Some((_, rest)) => &rest[rest.find('/')?..],
+        None => referer,
+    };
+    let path = path.split(['?', '#']).next()?;
+    let slug = path.strip_prefix("/hosts/")?.strip_suffix('/')?;
+    let plain = !slug.is_empty()
+        && slug
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    plain.then(|| path.to_string())
 }
 
 /// A bot filled the hidden field: it gets a plausible success and nothing is
@@ -441,12 +463,8 @@ async fn validate(
         } else {
             ApiError::invalid(TITLE, c.errors)
         };
-        error.back = Some(
-            visit
-                .as_ref()
-                .map(|v| v.host_path.clone())
-                .unwrap_or_else(|| "/".to_string()),
-        );
+        // Without a known date the caller may still know the host page.
+        error.back = visit.as_ref().map(|v| v.host_path.clone());
         return Err(error);
     }
 

@@ -240,20 +240,21 @@ pub fn booking(
             esc(&url_encode(&v.id))
         );
         m.push_str("<h2 class=\"ik-heading-m\">Feedback</h2>\n");
-        if today >= v.date {
-            let _ = writeln!(
-                m,
-                "<p class=\"ik-body\"><a href=\"{}\">Give feedback on your visit</a></p>",
-                esc(&feedback_path(&b.reference, token))
-            );
-        } else {
+        // The link is given from the start so it can be kept with this
+        // page's; the feedback page itself says when it opens.
+        if today < v.date {
             let _ = writeln!(
                 m,
                 "<p class=\"ik-body\">After the visit, please tell us how it went. You can give \
-                 feedback from {} using the link on this page.</p>",
+                 feedback from {} with this private link:</p>",
                 esc(&long_date(v.date))
             );
         }
+        let _ = writeln!(
+            m,
+            "<p class=\"ik-body\"><a href=\"{}\">Give feedback on your visit</a></p>",
+            esc(&feedback_path(&b.reference, token))
+        );
         if today <= v.date {
             let _ = writeln!(
                 m,

@@ -146,6 +146,14 @@ impl ApiError {
         self
     }
 
+    /// Sets where "Go back" leads only if nothing more specific has.
+    pub fn or_back(mut self, back: Option<String>) -> Self {
+        if self.back.is_none() {
+            self.back = back;
+        }
+        self
+    }
+
     pub fn respond(self, format: Format, site_title: &str) -> Response {
         let mut response = match format {
             Format::Json => self.json(),
