@@ -308,13 +308,32 @@ async fn each_bad_value_gets_its_own_message() {
 }
 
 #[tokio::test]
-async fn text_is_trimmed_and_script_tags_stay_text() {
+async fn markup_in_text_is_refused_and_other_text_is_trimmed_and_escaped() {
     let app = App::new().await;
+    for (field, value) in [
+        ("school_name", "<script>alert('x')</script> School"),
+        ("contact_role", "Head</td>"),
+        ("needs", "Ramp please <img src=x onerror=alert(1)>"),
+        ("contact_name", "Ada \u{202E}ecalevol"),
+    ] {
+        let body = booking_with("open-visit", "123456", field, json!(value));
+        let r = app.json("/api/bookings", &body).await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{field}: {}",
+            r.body
+        );
+        let message = r.only_error(field);
+        assert!(message.contains("must not contain"), "{field}: {message}");
+    }
+    assert_eq!(app.booking_count().await, 0, "nothing stored");
+
     let body = booking_with(
         "open-visit",
         "123456",
         "school_name",
-        json!("  <script>alert('x')</script> School  "),
+        json!("  St Mary's & St John's <3 School  "),
     );
     let r = app.json("/api/bookings", &body).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
@@ -326,12 +345,11 @@ async fn text_is_trimmed_and_script_tags_stay_text() {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(stored.school_name, "<script>alert('x')</script> School");
+    assert_eq!(stored.school_name, "St Mary's & St John's <3 School");
     let page = app.get(&url).await;
-    assert!(!page.body.contains("<script>"), "{}", page.body);
     assert!(page
         .body
-        .contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; School"));
+        .contains("St Mary&#39;s &amp; St John&#39;s &lt;3 School"));
 }
 
 #[tokio::test]
@@ -772,7 +790,7 @@ async fn check_validates_without_storing() {
 async fn check_your_answers_page_confirms_into_a_booking() {
     let app = App::new().await;
     let body = booking_form("open-visit", "123456")
-        .replace("Ada+Lovelace", "Ada+%3Cb%3ELovelace%3C%2Fb%3E");
+        .replace("Ada+Lovelace", "Ada+%22%3C3%22+O%27Lovelace+%26+Co");
     let r = app.form("/api/bookings/check", &body).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let page = &r.body;
@@ -780,7 +798,7 @@ async fn check_your_answers_page_confirms_into_a_booking() {
     assert!(page.contains("<form method=\"post\" action=\"/api/bookings\" novalidate>"));
     assert!(page.contains("<button type=\"submit\" class=\"ik-button\">Confirm booking</button>"));
     assert!(page.contains(&format!("<a href=\"{HOST_PATH}#school_name\">Change")));
-    assert!(page.contains("Ada &lt;b&gt;Lovelace&lt;/b&gt;"));
+    assert!(page.contains("Ada &quot;&lt;3&quot; O&#39;Lovelace &amp; Co"));
     assert!(!page.contains("<b>"));
     assert_eq!(app.booking_count().await, 0);
 
@@ -808,7 +826,7 @@ async fn check_your_answers_page_confirms_into_a_booking() {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(stored.contact_name, "Ada <b>Lovelace</b>");
+    assert_eq!(stored.contact_name, "Ada \"<3\" O'Lovelace & Co");
 }
 
 /// The hidden inputs of a page, unescaped (enough for our own markup).
@@ -862,4 +880,77 @@ async fn a_form_sent_without_a_date_links_back_to_the_host_page_it_came_from() {
         let r = send(referer).await;
         assert!(r.body.contains("href=\"/#visit\""), "{referer}: {}", r.body);
     }
+}
+
+#[tokio::test]
+async fn a_school_booking_again_on_a_date_it_filled_hears_of_its_own_booking() {
+    let app = App::new().await;
+    let first = app
+        .json("/api/bookings", &booking_json("small-visit", "123456"))
+        .await;
+    assert_eq!(first.status, StatusCode::CREATED, "{}", first.body);
+    assert_eq!(app.remaining("small-visit").await, 0);
+    let reference = first.json()["reference"].as_str().unwrap().to_string();
+    let again = app
+        .json("/api/bookings", &booking_json("small-visit", "123456"))
+        .await;
+    assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.body);
+    assert!(
+        again.only_error("school_urn").contains(&reference),
+        "{}",
+        again.body
+    );
+    // Another school is told the date is full.
+    let other = app
+        .json("/api/bookings", &booking_json("small-visit", "654321"))
+        .await;
+    assert_eq!(other.status, StatusCode::CONFLICT);
+    assert_eq!(
+        other.only_error("visit"),
+        "This visit date is fully booked. Choose another date"
+    );
+    assert_eq!(app.booking_count().await, 1);
+}
+
+#[tokio::test]
+async fn a_visit_from_another_host_sent_from_a_host_page_is_refused() {
+    let app = App::new().await;
+    let send = |referer: &'static str| {
+        let request = Request::builder()
+            .method(Method::POST)
+            .uri("/api/bookings")
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::REFERER, referer)
+            .body(Body::from(booking_json("open-visit", "123456").to_string()))
+            .unwrap();
+        app.send(request)
+    };
+    let r = send("https://ik.example.org/hosts/some-other-school/").await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(
+        r.only_error("visit")
+            .contains("not at the school whose page you were on"),
+        "{}",
+        r.body
+    );
+    assert_eq!(app.booking_count().await, 0);
+    let ok = send("https://ik.example.org/hosts/brook-lane-primary/").await;
+    assert_eq!(ok.status, StatusCode::CREATED, "{}", ok.body);
+}
+
+#[tokio::test]
+async fn unknown_addresses_and_methods_are_explained() {
+    let app = App::new().await;
+    let r = app.get("/api/nothing-here").await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert_eq!(r.header("content-type"), "application/problem+json");
+    assert!(
+        r.body.contains("There is nothing at this address"),
+        "{}",
+        r.body
+    );
+    let r = app.get("/api/bookings").await;
+    assert_eq!(r.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(r.header("allow"), "POST");
+    assert!(r.body.contains("does not take that method"), "{}", r.body);
 }

@@ -400,6 +400,45 @@ mod cases {
         assert_eq!(remaining(s, "v1").await, 5);
     }
 
+    pub async fn school_booking_finds_only_the_live_one(h: Harness) {
+        let s = &*h.store;
+        s.sync_slots(&[slot("v1", HOST, "2027-10-14", "09:30", 10)])
+            .await
+            .unwrap();
+        let reference_of = |b: Option<booking_fn::model::Booking>| b.map(|b| b.reference);
+        assert_eq!(
+            reference_of(s.school_booking("v1", "200001", now()).await.unwrap()),
+            None
+        );
+        s.create_booking(&booking("R1", "v1", HOST, "200001", 2))
+            .await
+            .unwrap();
+        let found = s.school_booking("v1", "200001", now()).await.unwrap();
+        assert_eq!(reference_of(found), Some("R1".to_string()));
+        assert_eq!(
+            reference_of(s.school_booking("v1", "200002", now()).await.unwrap()),
+            None
+        );
+        assert_eq!(
+            reference_of(s.school_booking("v9", "200001", now()).await.unwrap()),
+            None
+        );
+        s.cancel_booking("R1", now()).await.unwrap();
+        assert_eq!(
+            reference_of(s.school_booking("v1", "200001", now()).await.unwrap()),
+            None,
+            "a cancelled booking is not the school's booking"
+        );
+        let mut old = booking("R2", "v1", HOST, "200003", 1);
+        old.expires_at = expired();
+        s.create_booking(&old).await.unwrap();
+        assert_eq!(
+            reference_of(s.school_booking("v1", "200003", now()).await.unwrap()),
+            None,
+            "an expired booking is invisible"
+        );
+    }
+
     pub async fn cancel_twice_is_refused(h: Harness) {
         let s = &*h.store;
         s.sync_slots(&[slot("v1", HOST, "2027-10-14", "09:30", 10)])
@@ -692,6 +731,7 @@ macro_rules! conformance {
                 concurrent_cancels_give_places_back_once,
                 second_booking_by_school_is_refused,
                 cancel_gives_places_back_and_rebook_works,
+                school_booking_finds_only_the_live_one,
                 cancel_twice_is_refused,
                 unknown_reference_is_not_found,
                 feedback_once_per_booking,

@@ -14,7 +14,7 @@ use super::html::{long_date, region_name, url_encode};
 use super::pages;
 use super::problem::{ApiError, FieldError, Format};
 use super::{html_response, AppState};
-use crate::model::{Booking, BookingFilter, BookingStatus, VisitRecord, VisitStatus};
+use crate::model::{Booking, BookingStatus, VisitRecord, VisitStatus};
 use crate::store::BookingRefused;
 use crate::tokens;
 
@@ -131,9 +131,14 @@ pub async fn check(State(state): State<AppState>, headers: HeaderMap, body: Body
     let result = async {
         fields.refuse_unknown(BOOKING_FIELDS)?;
         let key = idempotency_key(fields, &headers)?;
-        validate(&state, fields, key)
-            .await
-            .map_err(|e| e.or_back(referring_host_page(&headers)))
+        validate(
+            &state,
+            fields,
+            key,
+            referring_host_page(&headers).as_deref(),
+        )
+        .await
+        .map_err(|e| e.or_back(referring_host_page(&headers)))
     }
     .await;
     match result {
@@ -166,7 +171,8 @@ async fn create_booking(
         return honeypot_answer(state, fields);
     }
     let key = idempotency_key(fields, headers)?;
-    let valid = match validate(state, fields, key.clone()).await {
+    let from_page = referring_host_page(headers);
+    let valid = match validate(state, fields, key.clone(), from_page.as_deref()).await {
         Ok(v) => v,
         Err(e) => {
             let e = e.or_back(referring_host_page(headers));
@@ -281,11 +287,13 @@ fn bad_key() -> ApiError {
 const TITLE: &str = "Your booking could not be made";
 
 /// Every check that can be made before writing: the fields, then the rules
-/// of the chosen visit date. All problems are reported together.
+/// of the chosen visit date. All problems are reported together. `from_page`
+/// is the host page the form was sent from, when the Referer says.
 async fn validate(
     state: &AppState,
     fields: &Fields,
     key: Option<String>,
+    from_page: Option<&str>,
 ) -> Result<ValidBooking, ApiError> {
     let mut c = Checker::default();
 
@@ -396,6 +404,20 @@ async fn validate(
             Ok(Some(v)) => visit = Some(v),
         }
     }
+    // A visit id changed to another host's (tampering, or a stale tab) is
+    // caught when the form says which host page it was sent from.
+    if let (Some(v), Some(page)) = (&visit, from_page) {
+        if v.host_path != page {
+            c.fail(
+                "visit",
+                format!(
+                    "The visit date you sent is at {}, not at the school whose page you were on. \
+                     Choose a date on this page",
+                    v.host_name
+                ),
+            );
+        }
+    }
     // Refusals that come from places taken by others, not from the answers.
     let mut conflicts = 0;
     if let Some(v) = &visit {
@@ -418,10 +440,23 @@ async fn validate(
             ),
             VisitStatus::Full => {
                 conflicts += 1;
-                c.fail(
-                    "visit",
-                    "This visit date is fully booked. Choose another date",
-                );
+                // A school that already holds places on the full date needs
+                // to hear about its own booking, not that the date is full.
+                let own = match &school_urn {
+                    Some(urn) => state
+                        .store
+                        .school_booking(&v.id, urn, state.clock.now())
+                        .await
+                        .map_err(|e| ApiError::unavailable(&e))?,
+                    None => None,
+                };
+                match own {
+                    Some(b) => c.fail("school_urn", already_booked_message(&b.reference)),
+                    None => c.fail(
+                        "visit",
+                        "This visit date is fully booked. Choose another date",
+                    ),
+                }
             }
             VisitStatus::Open => {}
         }
@@ -613,11 +648,7 @@ async fn store_booking(state: &AppState, valid: ValidBooking) -> Result<Created,
             Err(ApiError::conflict(
                 TITLE,
                 "school_urn",
-                format!(
-                    "Your school already has a booking for this visit date (reference {}). \
-                     Use the link from that booking's confirmation to change or cancel it",
-                    existing.reference
-                ),
+                already_booked_message(&existing.reference),
             )
             .with_back(back))
         }
@@ -655,6 +686,13 @@ async fn store_booking(state: &AppState, valid: ValidBooking) -> Result<Created,
     }
 }
 
+fn already_booked_message(reference: &str) -> String {
+    format!(
+        "Your school already has a booking for this visit date (reference {reference}). \
+         Use the link from that booking's confirmation to change or cancel it"
+    )
+}
+
 /// The first answer again, when `existing` was made with the same key less
 /// than 24 hours ago.
 fn replay(state: &AppState, existing: &Booking, key: Option<&str>) -> Option<Created> {
@@ -687,21 +725,12 @@ async fn replay_for(
     if key.is_none() {
         return Ok(None);
     }
-    let filter = BookingFilter {
-        host_urn: Some(visit.host_urn.clone()),
-        date: Some(visit.date),
-        school_urn: Some(school_urn.to_string()),
-        include_cancelled: false,
-    };
-    let bookings = state
+    let existing = state
         .store
-        .list_bookings(&filter, state.clock.now())
+        .school_booking(&visit.id, school_urn, state.clock.now())
         .await
         .map_err(|e| ApiError::unavailable(&e))?;
-    Ok(bookings
-        .iter()
-        .filter(|b| b.visit_id == visit.id)
-        .find_map(|b| replay(state, b, key)))
+    Ok(existing.and_then(|b| replay(state, &b, key)))
 }
 
 /// The same, from raw fields (validation refused before a `ValidBooking`

@@ -356,9 +356,12 @@ impl Checker {
             self.fail(name, format!("{label} must be {max} characters or fewer"));
             return None;
         }
+        // Bidi overrides and isolates can make stored text read differently
+        // from what was typed (in an export, say), so they count as control.
+        let bidi = |c: char| matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
         let bad_char = |c: char| match lines {
-            Lines::One => c.is_control(),
-            Lines::Many => c.is_control() && !matches!(c, '\n' | '\r' | '\t'),
+            Lines::One => c.is_control() || bidi(c),
+            Lines::Many => (c.is_control() && !matches!(c, '\n' | '\r' | '\t')) || bidi(c),
         };
         if value.chars().any(bad_char) {
             let what = match lines {
@@ -366,6 +369,13 @@ impl Checker {
                 Lines::Many => "control characters",
             };
             self.fail(name, format!("{label} must not contain {what}"));
+            return None;
+        }
+        if opens_a_tag(value) {
+            self.fail(
+                name,
+                format!("{label} must not contain HTML tags, like <b> or <script>"),
+            );
             return None;
         }
         // Normalise line endings so stored text is the same from any browser.
@@ -429,6 +439,15 @@ pub fn parse_query(query: Option<&str>) -> Fields {
     query
         .map(|q| parse_urlencoded(q.as_bytes()).unwrap_or_default())
         .unwrap_or_default()
+}
+
+/// Whether text holds what a browser would read as markup: `<` followed by
+/// a letter, `/`, `!` or `?`. A lone `<` ("fewer than < 30") is fine. Output
+/// is escaped anyway; this keeps markup out of stored data and exports.
+fn opens_a_tag(text: &str) -> bool {
+    text.as_bytes()
+        .windows(2)
+        .any(|w| w[0] == b'<' && (w[1].is_ascii_alphabetic() || matches!(w[1], b'/' | b'!' | b'?')))
 }
 
 #[cfg(test)]

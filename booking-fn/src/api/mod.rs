@@ -84,6 +84,9 @@ async fn headers_and_log(request: Request, next: Next) -> Response {
         .map(|p| p.as_str().to_owned())
         .unwrap_or_else(|| "(unmatched)".to_owned());
     let mut response = next.run(request).await;
+    if response.headers().get(header::CONTENT_TYPE).is_none() {
+        response = explain_routing_error(response);
+    }
     let headers = response.headers_mut();
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,
@@ -116,6 +119,31 @@ async fn headers_and_log(request: Request, next: Next) -> Response {
         "request"
     );
     response
+}
+
+/// axum's own 404 and 405 answers are empty: say what went wrong, keeping
+/// the `Allow` header of a 405.
+fn explain_routing_error(response: Response) -> Response {
+    let (kind, title, detail) = match response.status() {
+        StatusCode::NOT_FOUND => (
+            "not-found",
+            "Not found",
+            "There is nothing at this address in the booking API",
+        ),
+        StatusCode::METHOD_NOT_ALLOWED => (
+            "method-not-allowed",
+            "Method not allowed",
+            "This address of the booking API does not take that method (see the Allow header)",
+        ),
+        _ => return response,
+    };
+    let allow = response.headers().get(header::ALLOW).cloned();
+    let mut explained =
+        ApiError::new(response.status(), kind, title, detail).respond(problem::Format::Json, "");
+    if let Some(allow) = allow {
+        explained.headers_mut().insert(header::ALLOW, allow);
+    }
+    explained
 }
 
 pub(crate) fn html_response(status: StatusCode, html: String) -> Response {

@@ -10,8 +10,9 @@ use anyhow::{bail, Context as _};
 use booking_fn::api::{router, AppState};
 use booking_fn::clock::{Clock, ShiftedClock, SystemClock};
 use booking_fn::config::ApiConfig;
+use booking_fn::store::dynamo::DynamoStore;
 use booking_fn::store::sqlite::SqliteStore;
-use booking_fn::store::Store;
+use booking_fn::store::{purge, Store};
 use chrono::NaiveDate;
 use clap::Parser;
 
@@ -110,6 +111,10 @@ async fn run_local(args: Args, config: ApiConfig) -> anyhow::Result<()> {
         }
         None => Arc::new(SystemClock),
     };
+    if args.db.is_some() {
+        // SQLite has no TTL: delete expired personal data as we go.
+        purge::spawn(store.clone(), clock.clone(), purge::EVERY);
+    }
     let app = router(AppState::new(store, config, clock));
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", args.port))
         .await
@@ -127,6 +132,5 @@ async fn run_local(args: Args, config: ApiConfig) -> anyhow::Result<()> {
 /// The DynamoDB store for `table`, configured from the usual AWS environment
 /// (so `AWS_ENDPOINT_URL_DYNAMODB` points it at a local server).
 async fn dynamo_store(table: &str) -> anyhow::Result<Arc<dyn Store>> {
-    // DynamoStore is still being written; until it lands, say so clearly.
-    bail!("the DynamoDB store is not available in this build (table {table}); use --db FILE")
+    Ok(Arc::new(DynamoStore::from_env(table).await))
 }

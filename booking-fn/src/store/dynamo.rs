@@ -503,6 +503,18 @@ impl Store for DynamoStore {
         self.booking_by_ref(reference, now.timestamp()).await
     }
 
+    async fn school_booking(
+        &self,
+        visit_id: &str,
+        school_urn: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Booking>, StoreError> {
+        Ok(self
+            .booking_at(visit_id, school_urn)
+            .await?
+            .filter(|b| b.status == BookingStatus::Confirmed && b.expires_at > now.timestamp()))
+    }
+
     async fn cancel_booking(
         &self,
         reference: &str,

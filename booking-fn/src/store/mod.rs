@@ -11,6 +11,7 @@ use crate::slots::Slot;
 
 #[cfg(feature = "dynamodb")]
 pub mod dynamo;
+pub mod purge;
 pub mod sqlite;
 
 /// A failure of the store itself (not of the request): the API answers 503
@@ -83,6 +84,16 @@ pub trait Store: Send + Sync + 'static {
     async fn booking(
         &self,
         reference: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Booking>, StoreError>;
+
+    /// The school's confirmed, unexpired booking on a visit date, if any: one
+    /// key lookup, for the request path (replaying a double submit, naming
+    /// the booking a school already holds).
+    async fn school_booking(
+        &self,
+        visit_id: &str,
+        school_urn: &str,
         now: DateTime<Utc>,
     ) -> Result<Option<Booking>, StoreError>;
 

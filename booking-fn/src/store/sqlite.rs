@@ -478,6 +478,19 @@ impl Store for SqliteStore {
             .await
     }
 
+    async fn school_booking(
+        &self,
+        visit_id: &str,
+        school_urn: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Booking>, StoreError> {
+        let (visit_id, school_urn) = (visit_id.to_owned(), school_urn.to_owned());
+        self.with_conn(move |c| {
+            Ok(live_booking(c, &visit_id, &school_urn)?.filter(|b| b.expires_at > now.timestamp()))
+        })
+        .await
+    }
+
     async fn cancel_booking(
         &self,
         reference: &str,

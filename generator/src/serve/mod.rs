@@ -90,6 +90,12 @@ fn app(
         None => Arc::new(SystemClock),
     };
     let config = ApiConfig::from_env().context("booking API configuration")?;
+    // The preview's SQLite store has no TTL: purge expired personal data.
+    booking_fn::store::purge::spawn(
+        store.clone(),
+        clock.clone(),
+        booking_fn::store::purge::EVERY,
+    );
     let state = AppState::new(store, config, clock);
     let public = preview.public_dir();
     let not_found = ServeFile::new(public.join("404.html"));
