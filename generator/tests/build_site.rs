@@ -442,3 +442,63 @@ fn snapshot_of_the_booking_manifest() {
     let (_dir, out) = built(false);
     insta::assert_snapshot!("slots_json", read(&out, "slots.json"));
 }
+
+#[test]
+fn an_output_path_that_would_replace_the_sources_is_refused() {
+    let root = tempfile::tempdir().unwrap();
+    copy_dir(&repo_root().join("themes"), &root.path().join("themes"));
+    fs::create_dir_all(root.path().join("content/hosts")).unwrap();
+    fs::write(root.path().join("content/site.toml"), "title = \"x\"\n").unwrap();
+    fs::create_dir_all(root.path().join("docs")).unwrap();
+    fs::write(root.path().join("docs/notes.txt"), "keep me").unwrap();
+    let site = site(false);
+    for (out, why) in [
+        (root.path().to_path_buf(), "holds the site's own sources"),
+        (
+            root.path().join("content"),
+            "is content/ or themes/ or inside them",
+        ),
+        (
+            root.path().join("content/hosts/public"),
+            "is content/ or themes/ or inside them",
+        ),
+        (
+            root.path().join("themes/default"),
+            "is content/ or themes/ or inside them",
+        ),
+        (
+            root.path().join("public/../content"),
+            "is content/ or themes/ or inside them",
+        ),
+        (root.path().join("docs"), "not a site built by prospectus"),
+    ] {
+        let err = build_site(&site, root.path(), &out, &opts()).unwrap_err();
+        assert!(
+            matches!(err, BuildError::OutUnsafe { .. }),
+            "{}: {err:?}",
+            out.display()
+        );
+        assert!(err.to_string().contains(why), "{}: {err}", out.display());
+    }
+    assert_eq!(
+        fs::read_to_string(root.path().join("docs/notes.txt")).unwrap(),
+        "keep me"
+    );
+    assert!(root.path().join("content/site.toml").exists());
+    assert!(root
+        .path()
+        .join("themes/default/templates/host.html")
+        .exists());
+    // A folder inside the root that is a previous build, or new, is fine.
+    let out = root.path().join("public");
+    build_site(&site, root.path(), &out, &opts()).unwrap();
+    build_site(&site, root.path(), &out, &opts()).unwrap();
+    // A symbolic link is refused rather than replaced by a folder.
+    #[cfg(unix)]
+    {
+        let link = root.path().join("link");
+        std::os::unix::fs::symlink(&out, &link).unwrap();
+        let err = build_site(&site, root.path(), &link, &opts()).unwrap_err();
+        assert!(err.to_string().contains("symbolic link"), "{err}");
+    }
+}

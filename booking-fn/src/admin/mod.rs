@@ -14,10 +14,12 @@ use crate::store::{CancelRefused, StoreError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AdminError {
-    #[error("cannot read {path}: {source}")]
+    // `error`, not `source`: the message already says it, and a source
+    // would be printed a second time by the binary's error chain.
+    #[error("cannot read {path}: {error}")]
     Read {
         path: PathBuf,
-        source: std::io::Error,
+        error: std::io::Error,
     },
     #[error("{path} line {line}, column {column}: {message}")]
     BadManifest {

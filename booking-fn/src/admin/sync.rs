@@ -13,9 +13,9 @@ use crate::store::Store;
 /// Read `path` as a slot manifest, naming the line and column of any JSON
 /// error, and refuse a manifest of another version or with a repeated id.
 pub fn read_manifest(path: &Path) -> Result<SlotManifest, AdminError> {
-    let text = std::fs::read_to_string(path).map_err(|source| AdminError::Read {
+    let text = std::fs::read_to_string(path).map_err(|error| AdminError::Read {
         path: path.to_path_buf(),
-        source,
+        error,
     })?;
     let manifest = SlotManifest::from_json(&text).map_err(|e| AdminError::BadManifest {
         path: path.to_path_buf(),

@@ -55,7 +55,11 @@ pub struct BuildReport {
 pub enum BuildError {
     #[error("the output path {} is a file, not a folder: choose a folder (it is replaced as a whole)", .0.display())]
     OutIsFile(PathBuf),
-    #[error("{action} {}: {source}", path.display())]
+    #[error("the output path {} {why}", path.display())]
+    OutUnsafe { path: PathBuf, why: &'static str },
+    // The cause is shown by whoever prints the error chain (anyhow's `{:#}`),
+    // so it is not repeated here.
+    #[error("{action} {}", path.display())]
     Io {
         action: &'static str,
         path: PathBuf,
@@ -101,6 +105,7 @@ pub fn build_site(
     let started = Instant::now();
     // Checked before anything is written, so a bad `--out` leaves no trace.
     output::check_out(out)?;
+    output::check_out_is_safe(root, out)?;
     // Parsing the theme first means a template syntax error fails the build
     // before the staging folder even exists.
     let renderer = Renderer::load(root, &site.config.theme)?;

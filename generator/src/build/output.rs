@@ -2,15 +2,80 @@
 //! filesystem, so the final swap is a pair of renames), and the swap itself.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 use super::BuildError;
 
 /// Refuse an output path that exists but is not a folder.
 pub fn check_out(out: &Path) -> Result<(), BuildError> {
     match fs::symlink_metadata(out) {
+        Ok(meta) if meta.file_type().is_symlink() => Err(BuildError::OutUnsafe {
+            path: out.to_path_buf(),
+            why: "is a symbolic link; give the folder it points to instead",
+        }),
         Ok(meta) if !meta.is_dir() => Err(BuildError::OutIsFile(out.to_path_buf())),
         _ => Ok(()),
+    }
+}
+
+/// Refuse an output folder whose replacement would lose data: the site root
+/// or a folder holding it, anything inside `content/` or `themes/`, or a
+/// folder with files in it that is not a previous build (which always holds
+/// `slots.json`).
+pub fn check_out_is_safe(root: &Path, out: &Path) -> Result<(), BuildError> {
+    let unsafe_out = |why| {
+        Err(BuildError::OutUnsafe {
+            path: out.to_path_buf(),
+            why,
+        })
+    };
+    let (Some(root), Some(target)) = (absolute(root), absolute(out)) else {
+        return Ok(());
+    };
+    if root.starts_with(&target) {
+        return unsafe_out(
+            "holds the site's own sources (it is the site root or a folder above it)",
+        );
+    }
+    if ["content", "themes"]
+        .iter()
+        .any(|d| target.starts_with(root.join(d)))
+    {
+        return unsafe_out("is content/ or themes/ or inside them: the site's own sources");
+    }
+    let has_files = fs::read_dir(out).is_ok_and(|mut d| d.next().is_some());
+    if has_files && !out.join("slots.json").is_file() {
+        return unsafe_out(
+            "has files in it but is not a site built by prospectus (no slots.json): \
+             choose a new or empty folder, or remove it first",
+        );
+    }
+    Ok(())
+}
+
+/// `path` made absolute, `.` and `..` folded, and symbolic links resolved
+/// as far as it exists, so `public/../content` and `./content` are both seen
+/// as `content` even when `public` does not exist.
+fn absolute(path: &Path) -> Option<PathBuf> {
+    let mut lexical = PathBuf::new();
+    for part in std::env::current_dir().ok()?.join(path).components() {
+        match part {
+            Component::ParentDir => {
+                lexical.pop();
+            }
+            Component::CurDir => {}
+            other => lexical.push(other.as_os_str()),
+        }
+    }
+    let mut existing = lexical.as_path();
+    let mut missing = Vec::new();
+    loop {
+        if let Ok(mut resolved) = fs::canonicalize(existing) {
+            resolved.extend(missing.iter().rev());
+            return Some(resolved);
+        }
+        missing.push(existing.file_name()?.to_owned());
+        existing = existing.parent()?;
     }
 }
 

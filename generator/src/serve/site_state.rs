@@ -111,6 +111,8 @@ fn build_once(root: &Path, public: &Path, drafts: bool, today: NaiveDate) -> Res
         today,
         search: true,
     };
-    let report = build_site(&loaded.site, root, public, &opts).map_err(|e| e.to_string())?;
+    // `{:#}` shows the cause too (an I/O error's own message).
+    let report = build_site(&loaded.site, root, public, &opts)
+        .map_err(|e| format!("{:#}", anyhow::Error::new(e)))?;
     Ok(report.pages)
 }
