@@ -186,6 +186,13 @@ describe('booking form errors and tampering', { skip }, () => {
         ['changed-region', { school_region: otherRegion }, /only takes bookings from schools in/],
         ['negative-places', { places: '-2' }, /Number of places must be 1 or more/],
       ];
+      if (js) {
+        // A neighbour's date in the same region passes the region rule; the
+        // API still knows which host page the form was sent from.
+        const neighbour = hosts.find((h) => h.region === host.region && h.urn !== host.urn);
+        assert.ok(neighbour, `another bookable host in ${host.region}`);
+        cases.push(['visit-from-a-neighbour', { visit: neighbour.visits[0].id }, /not at the school whose page you were on/]);
+      }
       const context = await newContext(browser, { js });
       for (const [name, change, message] of cases) {
         const beforeHost = await availability(site, host.urn);

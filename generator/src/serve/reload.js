@@ -11,7 +11,15 @@
       var title = document.createElement("h2");
       title.id = "ik-build-error-title";
       title.textContent = "The prospectus has errors: showing the last good build";
+      // Set through the CSSOM, which the CSP allows (a style attribute it
+      // would not), so built sites carry no CSS for the preview's overlay.
+      overlay.style.maxWidth = "min(60rem, calc(100vw - 2rem))";
+      overlay.style.padding = "1rem";
+      overlay.style.border = "5px solid #d4351c";
       var pre = document.createElement("pre");
+      pre.style.whiteSpace = "pre-wrap";
+      pre.style.overflowWrap = "anywhere";
+      pre.style.fontSize = "1rem";
       var close = document.createElement("button");
       close.type = "button";
       close.className = "ik-button ik-button--secondary";
