@@ -6,7 +6,9 @@
 // (PROSPECTUS_SITE=<built folder> reuses a build instead of making one.)
 
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
@@ -14,6 +16,7 @@ import AxeBuilder from '@axe-core/playwright';
 
 import {
   AXE_TAGS,
+  PROSPECTUS,
   REPO,
   buildExampleSite,
   chromiumSkipReason,
@@ -26,9 +29,9 @@ import {
 const TODAY = '2027-09-01';
 const TIMEOUT = 15_000;
 
-/** The published hosts of the example content, read from the front matter. */
-function exampleHosts() {
-  const dir = path.join(REPO, 'content/hosts');
+/** The published hosts of a site root's content, read from the front matter. */
+function exampleHosts(root = REPO) {
+  const dir = path.join(root, 'content/hosts');
   const field = (text, key) => {
     const m = text.match(new RegExp(`^${key}\\s*=\\s*"((?:[^"\\\\]|\\\\.)*)"`, 'm'));
     return m ? m[1].replace(/\\"/g, '"') : '';
@@ -38,18 +41,63 @@ function exampleHosts() {
     .filter((f) => f.endsWith('.md'))
     .map((f) => {
       const text = fs.readFileSync(path.join(dir, f), 'utf8').split(/^\+\+\+\s*$/m)[1] || '';
+      // The host's own fields come before its [[visits]] tables (which have a focus of their own).
+      const own = text.split(/^\[\[visits\]\]/m)[0];
+      const focus = own.match(/^focus\s*=\s*\[([^\]]*)\]/m);
       return {
         slug: f.replace(/\.md$/, ''),
-        name: field(text, 'name'),
-        region: field(text, 'region'),
-        town: field(text, 'town'),
-        localAuthority: field(text, 'local_authority'),
-        summary: field(text, 'summary'),
-        draft: /^draft\s*=\s*true/m.test(text),
+        name: field(own, 'name'),
+        region: field(own, 'region'),
+        phase: field(own, 'phase'),
+        focus: focus ? [...focus[1].matchAll(/"([^"]+)"/g)].map((m) => m[1]) : [],
+        town: field(own, 'town'),
+        localAuthority: field(own, 'local_authority'),
+        summary: field(own, 'summary'),
+        draft: /^draft\s*=\s*true/m.test(own),
       };
     })
     .filter((h) => !h.draft);
 }
+
+/** slug -> display name of the site's regions, phases and focus areas (content/site.toml). */
+function vocabulary() {
+  const text = fs.readFileSync(path.join(REPO, 'content/site.toml'), 'utf8');
+  const vocab = { regions: new Map(), phases: new Map(), focus_areas: new Map() };
+  const table = /^\[\[(\w+)\]\]\s*\nslug\s*=\s*"([^"]+)"\s*\nname\s*=\s*"([^"]+)"/gm;
+  for (const [, kind, slug, name] of text.matchAll(table)) vocab[kind]?.set(slug, name);
+  assert.ok(vocab.phases.size > 0 && vocab.focus_areas.size > 0, 'site.toml vocabulary read');
+  return vocab;
+}
+
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August',
+  'September', 'October', 'November', 'December'];
+/** "2027-10-13" -> "October 2027", the month filter's value. */
+const monthOf = (iso) => `${MONTHS[Number(iso.slice(5, 7)) - 1]} ${iso.slice(0, 4)}`;
+/** "2027-10-05" -> "5 October 2027", as a card shows it. */
+const humanDate = (iso) => `${Number(iso.slice(8, 10))} ${monthOf(iso)}`;
+
+/**
+ * host URL -> its upcoming visit dates (sorted), from the built site's
+ * slots.json: bookable (not past) dates that still offer places.
+ */
+function upcomingVisits(siteDir) {
+  const { visits } = JSON.parse(fs.readFileSync(path.join(siteDir, 'slots.json'), 'utf8'));
+  const byHost = new Map();
+  for (const v of visits) {
+    if (!v.bookable || v.places <= 0) continue;
+    if (!byHost.has(v.host_path)) byHost.set(v.host_path, []);
+    byHost.get(v.host_path).push(v.date);
+  }
+  for (const dates of byHost.values()) dates.sort();
+  return byHost;
+}
+
+/** Byte order of the lower-cased name: how the index's name sort is defined. */
+const byName = (a, b) => {
+  const x = a.toLowerCase();
+  const y = b.toLowerCase();
+  return x < y ? -1 : x > y ? 1 : 0;
+};
 
 const words = (s) => s.toLowerCase().match(/[a-z]+/g) || [];
 
@@ -128,6 +176,144 @@ describe('search page in Chromium', { skip }, () => {
   async function clean(page, problems) {
     assert.deepEqual(await page.evaluate(() => window.__csp), [], 'CSP violations');
     assert.deepEqual(problems, [], 'errors on the page');
+  }
+
+  /** The number of results the status line reports (0 for "No host schools"). */
+  async function statusCount(page) {
+    const text = await status(page).textContent();
+    const m = text.match(/^(\d+) host schools?\b/);
+    assert.ok(m || text.startsWith('No host schools'), `a result count in "${text}"`);
+    return m ? Number(m[1]) : 0;
+  }
+
+  /**
+   * Every result card of the current search, in order. Cards load their
+   * details lazily as they scroll into view, so scroll each placeholder in
+   * turn until none is left.
+   */
+  async function allCards(page) {
+    let deadline = Date.now() + TIMEOUT;
+    let last = null;
+    for (;;) {
+      const pending = await page.evaluate(() => {
+        const next = document.querySelector('pagefind-results li[data-pf-result-index]:not(.ik-search-result)');
+        next?.scrollIntoView();
+        return next ? next.getAttribute('data-pf-result-index') : null;
+      });
+      if (pending === null) break;
+      // Each card has TIMEOUT to load (a busy machine is slow, not broken).
+      if (pending !== last) [last, deadline] = [pending, Date.now() + TIMEOUT];
+      assert.ok(
+        Date.now() < deadline,
+        `every result card loaded in time (result ${pending} of ${await page.locator('pagefind-results li[data-pf-result-index]').count()} did not)`,
+      );
+      await page.waitForTimeout(25);
+    }
+    return page.evaluate(() =>
+      [...document.querySelectorAll('pagefind-results li[data-pf-result-index]')].map((li) => ({
+        url: li.querySelector('.ik-card__title a')?.getAttribute('href'),
+        title: li.querySelector('.ik-card__title')?.textContent.trim(),
+        meta: li.querySelector('.ik-card__meta')?.textContent.trim(),
+        summary: li.querySelector('.ik-card__summary')?.textContent.trim() ?? null,
+        focus: [...li.querySelectorAll('.ik-tag')].map((t) => t.textContent.trim()),
+        next: li.querySelector('.ik-card__next')?.textContent.trim(),
+      })),
+    );
+  }
+
+  /** A filter group of the pane, opened as a user opens it (by its heading). */
+  async function openGroup(page, key) {
+    const group = page.locator(`pagefind-filter-pane details[data-filter-name="${key}"]`);
+    await group.waitFor({ timeout: TIMEOUT });
+    if (!(await group.evaluate((d) => d.open))) await group.locator('summary').click();
+    return group;
+  }
+
+  /** The options (input values) of a filter group, as the pane lists them. */
+  async function optionValues(page, key) {
+    const group = await openGroup(page, key);
+    return group.locator('label.pf-filter-checkbox input').evaluateAll((inputs) => inputs.map((i) => i.value));
+  }
+
+  /**
+   * Ticks one filter option by clicking its label, waits for the filtered
+   * search to finish and returns the count the option showed beforehand and
+   * the number of results the status line then reports.
+   */
+  async function clickOption(page, key, value) {
+    const group = await openGroup(page, key);
+    const label = group
+      .locator('label.pf-filter-checkbox')
+      .filter({ has: page.locator(`input[value=${JSON.stringify(value)}]`) });
+    assert.equal(await label.count(), 1, `one option "${value}" in the ${key} filter`);
+    const shown = Number((await label.locator('.pf-filter-checkbox-count').textContent()).trim());
+    await label.click();
+    await page.waitForFunction(
+      ([key, value]) =>
+        new URLSearchParams(location.search).getAll(key).includes(value) &&
+        [` in ${value}`, ` and ${value}`].some((s) =>
+          document.querySelector('[data-ik-search-status]')?.textContent.includes(s),
+        ),
+      [key, value],
+      { timeout: TIMEOUT },
+    );
+    assert.ok(await label.locator('input').isChecked(), `${value} is ticked`);
+    return { label, shown, results: await statusCount(page) };
+  }
+
+  /** Unticks an option by clicking its label again and waits for the unfiltered search. */
+  async function unclickOption(page, key, label, all) {
+    await label.click();
+    await page.waitForFunction(
+      ([key, all]) =>
+        !new URLSearchParams(location.search).has(key) &&
+        document.querySelector('[data-ik-search-status]')?.textContent === `${all} host schools`,
+      [key, all],
+      { timeout: TIMEOUT },
+    );
+  }
+
+  /**
+   * For every option of filter `key`: clicking it shows exactly the hosts
+   * `expected(value)` lists (as URLs), its count beforehand was that number,
+   * and `check(card, value)` holds for every card shown.
+   */
+  async function eachOptionNarrows(key, expected, check) {
+    const { page, problems, close } = await open('/search/');
+    await searched(page, '');
+    const all = await statusCount(page);
+    assert.equal(all, hosts.length);
+    const values = await optionValues(page, key);
+    assert.ok(values.length >= 2, `the ${key} filter offers options: ${values}`);
+    for (const value of values) {
+      const want = expected(value);
+      assert.ok(want.length > 0, `content has hosts for ${key} ${value}`);
+      const { label, shown, results } = await clickOption(page, key, value);
+      assert.equal(shown, want.length, `count shown for ${key} "${value}"`);
+      assert.equal(results, shown, `results for ${key} "${value}" match the count shown for it`);
+      const got = await allCards(page);
+      assert.equal(got.length, results, `cards listed for ${key} "${value}"`);
+      assert.deepEqual(got.map((c) => c.url).sort(), [...want].sort(), `hosts shown for ${key} "${value}"`);
+      for (const c of got) check(c, value);
+      await unclickOption(page, key, label, all);
+    }
+    await clean(page, problems);
+    await close();
+    return values;
+  }
+
+  /**
+   * Picks a sort from the "Sort by" list, as a user does, and waits for the
+   * re-sorted search (the status line's text does not change when only the
+   * order does, so its "done" marker is cleared first).
+   */
+  async function sortBy(page, value, q) {
+    await page.evaluate(() => document.querySelector('[data-ik-search-status]').removeAttribute('data-ik-search-done'));
+    await page.locator('#ik-search-sort').selectOption(value);
+    await searched(page, q);
+    await page.waitForFunction((v) => (new URLSearchParams(location.search).get('sort') || '') === v, value, {
+      timeout: TIMEOUT,
+    });
   }
 
   it('finds a host by name, by local authority and by a word only in its summary', async () => {
@@ -294,5 +480,210 @@ describe('search page in Chromium', { skip }, () => {
     }
     assert.equal(await page.locator('[data-ik-search]').isVisible(), false);
     await close();
+  });
+  it('each phase filter shows exactly the hosts of that phase, as many as its count', async () => {
+    const { phases } = vocabulary();
+    const values = await eachOptionNarrows(
+      'phase',
+      (name) => hosts.filter((h) => phases.get(h.phase) === name).map((h) => `/hosts/${h.slug}/`),
+      (card, name) => assert.ok(card.meta.startsWith(`${name} · `), `${card.title} shows phase ${name}: "${card.meta}"`),
+    );
+    assert.deepEqual(
+      [...values].sort(),
+      [...new Set(hosts.map((h) => phases.get(h.phase)))].sort(),
+      'one option per phase in use',
+    );
+  });
+
+  it('each focus filter shows exactly the hosts with that focus area, as many as its count', async () => {
+    const { focus_areas: areas } = vocabulary();
+    const values = await eachOptionNarrows(
+      'focus',
+      (name) => hosts.filter((h) => h.focus.some((f) => areas.get(f) === name)).map((h) => `/hosts/${h.slug}/`),
+      (card, name) => assert.ok(card.focus.includes(name), `${card.title} shows focus ${name}: ${card.focus}`),
+    );
+    assert.deepEqual(
+      [...values].sort(),
+      [...new Set(hosts.flatMap((h) => h.focus.map((f) => areas.get(f))))].sort(),
+      'one option per focus area in use',
+    );
+  });
+
+  it('each month filter shows exactly the hosts with a visit that month, as many as its count', async () => {
+    const upcoming = upcomingVisits(site.dir);
+    const hostsIn = (month) =>
+      [...upcoming].filter(([, dates]) => dates.some((d) => monthOf(d) === month)).map(([url]) => url);
+    const values = await eachOptionNarrows('month', hostsIn, (card, month) => {
+      // The card's next visit is the host's first upcoming date.
+      assert.equal(card.next, `Next visit: ${humanDate(upcoming.get(card.url)[0])}`, card.title);
+    });
+    const months = [...new Set([...upcoming.values()].flat().map(monthOf))];
+    assert.deepEqual([...values].sort(), [...months].sort(), 'one option per month with visits');
+    // The pane lists months in date order, not alphabetically.
+    const inDateOrder = [...new Set([...upcoming.values()].flat().sort().map(monthOf))];
+    assert.deepEqual(values, inDateOrder, 'months listed in date order');
+  });
+
+  // Known upstream limitation, kept as a TODO so it stays visible: with no
+  // words typed (the page's starting state), a ticked option's count reads 0. The pane
+  // shows a ticked option's count from pagefind's `totalFilters`, which
+  // pagefind 1.6 returns as all zeros for a filter-only (null-term) search.
+  it('a ticked filter option still shows its count, the number of results', {
+    todo: 'Pagefind 1.6 returns totalFilters as zeros for a filter-only search',
+  }, async () => {
+    const { page, close } = await open('/search/');
+    try {
+      await searched(page, '');
+      const { label, shown, results } = await clickOption(page, 'phase', 'Nursery');
+      assert.equal(results, shown);
+      const after = Number((await label.locator('.pf-filter-checkbox-count').textContent()).trim());
+      assert.equal(after, results, `ticked Nursery shows ${after}, with ${results} results listed`);
+    } finally {
+      await close();
+    }
+  });
+
+  // Pagefind ANDs the values of one filter; the status line must say so
+  // (it said "or" once). OR within a group would need Pagefind's `any`
+  // filters, which its Component UI does not send.
+  it('two ticked focus areas list what the status line says ("A and B")', async () => {
+    const { focus_areas: areas } = vocabulary();
+    const has = (h, name) => h.focus.some((f) => areas.get(f) === name);
+    const [a, b] = ['Sustainability', 'Narrowing the gap'];
+    const { page, close } = await open('/search/');
+    try {
+      await searched(page, '');
+      await clickOption(page, 'focus', a);
+      const second = await clickOption(page, 'focus', b);
+      const text = await status(page).textContent();
+      const either = hosts.filter((h) => has(h, a) || has(h, b)).length;
+      const both = hosts.filter((h) => has(h, a) && has(h, b)).length;
+      assert.notEqual(either, both);
+      assert.match(text, new RegExp(`${a} and ${b}`), 'the status names both, joined by "and"');
+      assert.equal(second.results, both, `"${text}" lists hosts with both`);
+    } finally {
+      await close();
+    }
+  });
+
+  it('sorting by school name lists the results A to Z', async () => {
+    const { page, problems, close } = await open('/search/');
+    await searched(page, '');
+    const q = 'school';
+    await type(page, q);
+    const relevance = await allCards(page);
+    assert.ok(relevance.length >= 10, `"${q}" finds many hosts`);
+    const names = relevance.map((c) => c.title);
+    const aToZ = [...names].sort(byName);
+    assert.notDeepEqual(names, aToZ, 'best-match order is not already A to Z (else this test proves nothing)');
+
+    await sortBy(page, 'name', q);
+    const sorted = await allCards(page);
+    assert.deepEqual(sorted.map((c) => c.title), aToZ, 'results in A to Z order');
+    assert.match(page.url(), /[?&]sort=name\b/);
+
+    // Back to best match.
+    await sortBy(page, '', q);
+    assert.deepEqual((await allCards(page)).map((c) => c.title), names, 'best-match order again');
+    await clean(page, problems);
+    await close();
+  });
+
+  it('sorting by next visit date lists the soonest visits first, with or without a query', async () => {
+    const upcoming = upcomingVisits(site.dir);
+    const nextOf = (url) => upcoming.get(url)?.[0] ?? '9999-12-31';
+    const { page, problems, close } = await open('/search/');
+    await searched(page, '');
+    const byNameFirst = await allCards(page);
+    const nameOrder = byNameFirst.map((c) => c.url);
+    const wantDates = nameOrder.map(nextOf).sort();
+    assert.notDeepEqual(nameOrder.map(nextOf), wantDates, 'name order is not already date order');
+
+    // Picking the sort fires a search for an empty query too; wait on its marker.
+    await sortBy(page, 'next_visit', '');
+    let cardsNow = await allCards(page);
+    assert.equal(cardsNow.length, hosts.length, 'every host still listed');
+    assert.deepEqual(cardsNow.map((c) => nextOf(c.url)), wantDates, 'results in next-visit order');
+    for (const c of cardsNow) {
+      const next = upcoming.get(c.url)?.[0];
+      assert.equal(c.next, next ? `Next visit: ${humanDate(next)}` : 'No upcoming visit dates', c.title);
+    }
+
+    // Typing keeps the chosen sort.
+    const q = 'primary';
+    await type(page, q);
+    cardsNow = await allCards(page);
+    assert.ok(cardsNow.length >= 5, `"${q}" finds several hosts`);
+    const dates = cardsNow.map((c) => nextOf(c.url));
+    assert.deepEqual(dates, [...dates].sort(), `"${q}" results in next-visit order`);
+    assert.match(page.url(), /[?&]sort=next_visit\b/);
+    await clean(page, problems);
+    await close();
+  });
+
+  it('a host with an empty summary is still found by its name', async () => {
+    // A copy of the site root with one host's summary blanked.
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ik-search-empty-summary-'));
+    let emptyServer;
+    try {
+      for (const dir of ['content', 'themes']) {
+        fs.cpSync(path.join(REPO, dir), path.join(tmp, dir), { recursive: true });
+      }
+      // A host with a name word found nowhere else: once its summary is gone,
+      // only the indexed name can find it.
+      const counts = new Map();
+      for (const h of hosts) {
+        for (const w of new Set(words(`${h.name} ${h.summary} ${h.town} ${h.localAuthority}`))) {
+          counts.set(w, (counts.get(w) || 0) + 1);
+        }
+      }
+      const target = hosts.find(
+        (h) => h.summary && words(h.name).some((w) => w.length >= 6 && counts.get(w) === 1),
+      );
+      assert.ok(target, 'a host with a name word of its own');
+      const ownWord = words(target.name).find((w) => w.length >= 6 && counts.get(w) === 1);
+      const file = path.join(tmp, 'content/hosts', `${target.slug}.md`);
+      const text = fs.readFileSync(file, 'utf8');
+      const blanked = text.replace(/^summary\s*=\s*".*"\s*$/m, 'summary = ""');
+      assert.notEqual(blanked, text, 'summary line blanked');
+      fs.writeFileSync(file, blanked);
+      assert.equal(exampleHosts(tmp).find((h) => h.slug === target.slug).summary, '');
+
+      // The content check accepts it (with a warning), so editors can publish it.
+      const check = spawnSync(PROSPECTUS, ['check', '--root', tmp, '--today', TODAY], { encoding: 'utf8' });
+      assert.equal(check.status, 0, `prospectus check:\n${check.stdout}${check.stderr}`);
+      assert.match(check.stderr, /summary is empty/);
+      const out = path.join(tmp, 'public');
+      const build = spawnSync(PROSPECTUS, ['build', '--root', tmp, '--out', out, '--today', TODAY], {
+        encoding: 'utf8',
+      });
+      assert.equal(build.status, 0, `prospectus build:\n${build.stdout}${build.stderr}`);
+
+      emptyServer = await serveStatic(out);
+      const context = await browser.newContext();
+      try {
+        const page = await context.newPage();
+        const problems = collectProblems(page);
+        await page.goto(emptyServer.url + '/search/');
+        await searched(page, '');
+        for (const q of [target.name, ownWord]) {
+          await type(page, q);
+          const found = await allCards(page);
+          const card = found.find((c) => c.url === `/hosts/${target.slug}/`);
+          assert.ok(card, `"${q}" finds ${target.name}; got ${found.map((c) => c.title)}`);
+          assert.equal(card.title, target.name);
+          assert.equal(card.summary, null, 'the card shows no summary (the blank one was built)');
+        }
+        // By its full name it is the best match.
+        await type(page, target.name);
+        assert.equal((await titles(page).first().textContent()).trim(), target.name);
+        assert.deepEqual(problems, [], 'errors on the page');
+      } finally {
+        await context.close();
+      }
+    } finally {
+      await emptyServer?.close();
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
   });
 });

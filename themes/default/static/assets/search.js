@@ -139,7 +139,8 @@
   function describeFilters(filters) {
     var parts = [];
     FILTER_KEYS.forEach(function (key) {
-      if (filters[key] && filters[key].length) parts.push(filters[key].join(" or "));
+      // Pagefind matches every ticked value of a filter, so say "and".
+      if (filters[key] && filters[key].length) parts.push(filters[key].join(" and "));
     });
     return parts.length ? " in " + parts.join(", ") : "";
   }
