@@ -162,38 +162,56 @@ fn render_job(
             renderer,
             shared,
             "/regions/",
-            "Find a host school by region",
+            (
+                "Find a host school by region",
+                Some("Host schools listed by the nine English regions: find one in your own region."),
+            ),
             "regions.html",
         )?,
         Job::FocusAreas => simple(
             renderer,
             shared,
             "/focus/",
-            "Find a host school by focus area",
+            (
+                "Find a host school by focus area",
+                Some("Host schools listed by the five focus areas of the programme."),
+            ),
             "focus-areas.html",
         )?,
         Job::Phases => simple(
             renderer,
             shared,
             "/phases/",
-            "Find a host school by phase",
+            (
+                "Find a host school by phase",
+                Some("Host schools listed by phase, from nursery to post-16."),
+            ),
             "phases.html",
         )?,
         Job::Search => simple(
             renderer,
             shared,
             "/search/",
-            "Search the prospectus",
+            (
+                "Search the prospectus",
+                Some("Search host schools by name, town, local authority or focus area, and filter by region, phase and month of visit."),
+            ),
             "search.html",
         )?,
         Job::FeedbackThanks => simple(
             renderer,
             shared,
             "/feedback/thanks/",
-            "Thank you for your feedback",
+            ("Thank you for your feedback", None),
             "feedback-thanks.html",
         )?,
-        Job::NotFound => simple(renderer, shared, "/404.html", "Page not found", "404.html")?,
+        Job::NotFound => simple(
+            renderer,
+            shared,
+            "/404.html",
+            ("Page not found", None),
+            "404.html",
+        )?,
         Job::Region(i) => {
             let r = &c.regions[i];
             let path = urls::region(&r.slug);
@@ -290,10 +308,10 @@ fn simple(
     renderer: &Renderer,
     shared: &Shared,
     path: &str,
-    title: &str,
+    (title, description): (&str, Option<&str>),
     template: &'static str,
 ) -> Result<(String, &'static str, String), BuildError> {
-    let meta = shared.meta(title, None, path, vec![]);
+    let meta = shared.meta(title, description, path, vec![]);
     let ctx = shared.context(&meta)?;
     let html = renderer.render(template, path, &ctx)?;
     Ok((path.to_string(), template, html))
