@@ -5,7 +5,7 @@
 // of these states.
 
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 
 import {
   answers,
@@ -14,13 +14,10 @@ import {
   errorSummary,
   fillBooking,
   jsLabel,
-  launch,
-  makeRoot,
   newContext,
   remaining,
-  removeRoot,
+  servedSuite,
   skipReason,
-  startServe,
   tamper,
   visited,
 } from './support/journeys.mjs';
@@ -40,24 +37,14 @@ const MESSAGES = {
 };
 
 describe('booking form errors and tampering', { skip }, () => {
-  let root;
+  const served = servedSuite();
   let site;
   let browser;
   let hosts;
 
   before(async () => {
-    root = makeRoot();
-    site = await startServe(root);
-    browser = await launch();
+    ({ site, browser } = served);
     hosts = await bookableHosts(site, 1);
-  });
-
-  after(async () => {
-    await browser?.close();
-    await site?.stop();
-    if (root) {
-      removeRoot(root);
-    }
   });
 
   /** Submits the host page's form and returns the error summary entries. */

@@ -6,7 +6,7 @@
 // and state on the way, and each step is photographed at 375 and 1280 px.
 
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 
 import {
   answers,
@@ -14,13 +14,10 @@ import {
   bookingFromUrl,
   fillBooking,
   jsLabel,
-  launch,
-  makeRoot,
   newContext,
   remaining,
-  removeRoot,
+  servedSuite,
   skipReason,
-  startServe,
   visited,
   waitForBookingPage,
 } from './support/journeys.mjs';
@@ -28,25 +25,15 @@ import {
 const skip = skipReason();
 
 describe('finding a host and booking a place', { skip }, () => {
-  let root;
+  const served = servedSuite();
   let site;
   let browser;
   let hosts;
 
   before(async () => {
-    root = makeRoot();
-    site = await startServe(root);
-    browser = await launch();
+    ({ site, browser } = served);
     hosts = await bookableHosts(site, 2);
     assert.ok(hosts.length >= 6, `enough hosts with open visit dates (found ${hosts.length})`);
-  });
-
-  after(async () => {
-    await browser?.close();
-    await site?.stop();
-    if (root) {
-      removeRoot(root);
-    }
   });
 
   for (const js of [true, false]) {

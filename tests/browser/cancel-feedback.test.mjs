@@ -5,19 +5,16 @@
 // `--today` on the same store) and is taken once. axe checks each page.
 
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 
 import {
   answers,
   bookableHosts,
   jsLabel,
-  launch,
-  makeRoot,
   newContext,
   remaining,
-  removeRoot,
+  servedSuite,
   skipReason,
-  startServe,
   tick,
   visited,
 } from './support/journeys.mjs';
@@ -25,7 +22,7 @@ import {
 const skip = skipReason();
 
 describe('cancelling a booking and giving feedback', { skip }, () => {
-  let root;
+  const served = servedSuite();
   let site;
   let browser;
   let host;
@@ -33,9 +30,7 @@ describe('cancelling a booking and giving feedback', { skip }, () => {
   const bookings = {};
 
   before(async () => {
-    root = makeRoot();
-    site = await startServe(root);
-    browser = await launch();
+    ({ site, browser } = served);
     // Four bookings of two places each: the first date with room for all.
     const dates = (await bookableHosts(site, 1)).flatMap((h) => h.visits.map((v) => ({ h, v })));
     const roomy = dates.find(({ v }) => v.places >= 8);
@@ -44,14 +39,6 @@ describe('cancelling a booking and giving feedback', { skip }, () => {
     let urn = 199700;
     for (const name of ['cancel-js', 'cancel-nojs', 'feedback-js', 'feedback-nojs']) {
       bookings[name] = await book(visit, String(urn++));
-    }
-  });
-
-  after(async () => {
-    await browser?.close();
-    await site?.stop();
-    if (root) {
-      removeRoot(root);
     }
   });
 
@@ -132,8 +119,7 @@ describe('cancelling a booking and giving feedback', { skip }, () => {
   }
 
   it('moves the clock to the day of the visit', async () => {
-    await site.stop();
-    site = await startServe(root, { today: visit.date });
+    site = await served.restart({ today: visit.date });
     const health = await (await fetch(`${site.url}/api/health`)).json();
     assert.ok(health.time.startsWith(visit.date), `the API's clock says ${health.time}`);
   });

@@ -4,21 +4,18 @@
 // the label that draws a radio or checkbox).
 
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 
 import {
   bookableHosts,
   bookingFromUrl,
   focusVisible,
   jsLabel,
-  launch,
-  makeRoot,
   newContext,
   remaining,
-  removeRoot,
+  servedSuite,
   shoot,
   skipReason,
-  startServe,
   waitForBookingPage,
 } from './support/journeys.mjs';
 
@@ -26,24 +23,14 @@ const skip = skipReason();
 const MAX_TABS = 400;
 
 describe('keyboard-only booking', { skip }, () => {
-  let root;
+  const served = servedSuite();
   let site;
   let browser;
   let hosts;
 
   before(async () => {
-    root = makeRoot();
-    site = await startServe(root);
-    browser = await launch();
+    ({ site, browser } = served);
     hosts = await bookableHosts(site, 1);
-  });
-
-  after(async () => {
-    await browser?.close();
-    await site?.stop();
-    if (root) {
-      removeRoot(root);
-    }
   });
 
   for (const js of [true, false]) {

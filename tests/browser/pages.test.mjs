@@ -3,22 +3,27 @@
 // and is photographed at phone and desktop widths.
 
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 
-import { bookableHosts, jsLabel, launch, makeRoot, newContext, removeRoot, skipReason, startServe, visited } from './support/journeys.mjs';
+import {
+  bookableHosts,
+  jsLabel,
+  newContext,
+  servedSuite,
+  skipReason,
+  visited,
+} from './support/journeys.mjs';
 
 const skip = skipReason();
 
 describe('page types', { skip }, () => {
-  let root;
+  const served = servedSuite();
   let site;
   let browser;
   let pages;
 
   before(async () => {
-    root = makeRoot();
-    site = await startServe(root);
-    browser = await launch();
+    ({ site, browser } = served);
     const host = (await bookableHosts(site, 1))[0];
     pages = [
       ['home', '/', 200],
@@ -36,14 +41,6 @@ describe('page types', { skip }, () => {
       ['feedback-thanks', '/feedback/thanks/', 200],
       ['not-found', '/no-such-page/', 404],
     ];
-  });
-
-  after(async () => {
-    await browser?.close();
-    await site?.stop();
-    if (root) {
-      removeRoot(root);
-    }
   });
 
   for (const js of [true, false]) {

@@ -18,6 +18,7 @@ use axum::Router;
 use booking_fn::api::{self, AppState};
 use booking_fn::clock::{Clock, ShiftedClock, SystemClock};
 use booking_fn::config::ApiConfig;
+use booking_fn::store::purge;
 use booking_fn::store::sqlite::SqliteStore;
 use booking_fn::store::Store;
 use chrono::NaiveDate;
@@ -56,7 +57,13 @@ pub async fn run(opts: ServeOptions) -> anyhow::Result<()> {
     // The first build must succeed: there is no last good build to fall back on.
     preview.rebuild_all().await.map_err(anyhow::Error::msg)?;
 
-    let app = app(&preview, store, hub.clone(), opts.today)?;
+    let clock: Arc<dyn Clock> = match opts.today {
+        Some(day) => Arc::new(ShiftedClock::to_today(day)),
+        None => Arc::new(SystemClock),
+    };
+    // The preview's SQLite store has no TTL: purge expired personal data.
+    purge::spawn(store.clone(), clock.clone(), purge::EVERY);
+    let app = app(&preview, store, clock, hub.clone())?;
     let addr = SocketAddr::from(([127, 0, 0, 1], opts.port));
     let listener = tokio::net::TcpListener::bind(addr)
         .await
@@ -82,20 +89,10 @@ fn open_store(work: &Path) -> anyhow::Result<Arc<dyn Store>> {
 fn app(
     preview: &Preview,
     store: Arc<dyn Store>,
+    clock: Arc<dyn Clock>,
     hub: ReloadHub,
-    today: Option<NaiveDate>,
 ) -> anyhow::Result<Router> {
-    let clock: Arc<dyn Clock> = match today {
-        Some(day) => Arc::new(ShiftedClock::to_today(day)),
-        None => Arc::new(SystemClock),
-    };
     let config = ApiConfig::from_env().context("booking API configuration")?;
-    // The preview's SQLite store has no TTL: purge expired personal data.
-    booking_fn::store::purge::spawn(
-        store.clone(),
-        clock.clone(),
-        booking_fn::store::purge::EVERY,
-    );
     let state = AppState::new(store, config, clock);
     let public = preview.public_dir();
     let not_found = ServeFile::new(public.join("404.html"));

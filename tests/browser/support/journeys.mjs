@@ -12,24 +12,20 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { after, before } from 'node:test';
+
 import { chromium } from 'playwright-core';
 import AxeBuilder from '@axe-core/playwright';
 
+import { CHROMIUM, CHROMIUM_ARGS } from './static-site.mjs';
+
+export { CHROMIUM };
+
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 export const PROSPECTUS = path.join(REPO, 'target/debug/prospectus');
-export const CHROMIUM = '/usr/bin/chromium';
 export const ARTIFACTS = path.join(REPO, 'tests/browser/artifacts');
 export const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 export const BOOKING_DAY = '2027-09-01';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-quic',
-  '--no-first-run',
-];
 
 /**
  * Why the suite cannot run here, or undefined when it can. Without Chromium
@@ -123,6 +119,39 @@ export async function startServe(root, { today = BOOKING_DAY } = {}) {
       clearTimeout(timer);
     },
   };
+}
+
+/**
+ * Registers the hooks every browser suite needs: `prospectus serve` on a
+ * fresh copy of the content, and Chromium, both stopped after the suite.
+ * Call it first in a `describe`, so its `before` runs before the suite's.
+ * `restart(options)` starts the server again on the same copy (e.g. with
+ * another `today`).
+ */
+export function servedSuite() {
+  const served = {
+    root: null,
+    site: null,
+    browser: null,
+    async restart(options) {
+      await served.site?.stop();
+      served.site = await startServe(served.root, options);
+      return served.site;
+    },
+  };
+  before(async () => {
+    served.root = makeRoot();
+    served.site = await startServe(served.root);
+    served.browser = await launch();
+  });
+  after(async () => {
+    await served.browser?.close();
+    await served.site?.stop();
+    if (served.root) {
+      removeRoot(served.root);
+    }
+  });
+  return served;
 }
 
 export async function launch() {

@@ -32,7 +32,8 @@ export const CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-const CHROMIUM_ARGS = [
+/** Debian's Chromium, headless, with nothing reaching out to the network. */
+export const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',
