@@ -5,6 +5,7 @@ pub mod admin;
 pub mod api;
 pub mod clock;
 pub mod config;
+pub mod ical;
 pub mod model;
 pub mod slots;
 pub mod store;

@@ -42,6 +42,10 @@ async fn json_booking_is_created_and_only_the_token_hash_is_stored() {
         b["feedback_url"],
         format!("/api/feedback?reference={reference}&token={token}")
     );
+    assert_eq!(
+        b["calendar_url"],
+        format!("/api/bookings/{reference}/calendar.ics?token={token}")
+    );
     assert_eq!(r.header("cache-control"), "no-store");
 
     let stored = app
@@ -72,7 +76,7 @@ async fn form_booking_redirects_to_the_private_page() {
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let location = r.location().to_string();
     assert!(location.ends_with("&new=1"), "{location}");
-    let (reference, _token) = ref_and_token(&location);
+    let (reference, token) = ref_and_token(&location);
 
     let page = app.get(&location).await;
     assert_eq!(page.status, StatusCode::OK);
@@ -81,9 +85,9 @@ async fn form_booking_redirects_to_the_private_page() {
         .contains("<h1 class=\"ik-panel__title\">Booking confirmed</h1>"));
     assert!(page.body.contains(&format!("<strong>{reference}</strong>")));
     assert!(page.body.contains("Thursday") || page.body.contains("day "));
-    assert!(page
-        .body
-        .contains(&format!("href=\"{HOST_PATH}open-visit.ics\"")));
+    assert!(page.body.contains(&format!(
+        "href=\"/api/bookings/{reference}/calendar.ics?token={token}\""
+    )));
     assert!(page
         .body
         .contains(&format!("action=\"/api/bookings/{reference}/cancel\"")));

@@ -144,6 +144,50 @@ async fn the_booking_page_needs_the_right_token() {
 }
 
 #[tokio::test]
+async fn the_calendar_file_is_the_booking_alone_and_needs_its_token() {
+    let app = App::new().await;
+    let (reference, token) = book(&app, "open-visit", "123456").await;
+    let uri = format!("/api/bookings/{reference}/calendar.ics?token={token}");
+    let r = app.get(&uri).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.header("content-type"), "text/calendar; charset=utf-8");
+    assert_eq!(
+        r.header("content-disposition"),
+        format!("attachment; filename=\"{reference}.ics\"")
+    );
+    assert_eq!(r.body.matches("BEGIN:VEVENT").count(), 1, "{}", r.body);
+    let start = format!("DTSTART;TZID=Europe/London:{}T093000", day(30).format("%Y%m%d"));
+    assert!(r.body.contains(&start), "{}", r.body);
+    assert!(r.body.contains("SUMMARY:School visit: Brook Lane Primary\r\n"));
+    assert!(r.body.contains(&format!("Booking reference {reference}\\, 2 places.")));
+    assert!(!r.body.contains("STATUS:CANCELLED"));
+    // Calendar files get forwarded: no contact details in them.
+    assert!(!r.body.contains("Ada") && !r.body.contains("fenland.sch.uk"));
+
+    let wrong = app
+        .get(&format!(
+            "/api/bookings/{reference}/calendar.ics?token={}",
+            "0".repeat(32)
+        ))
+        .await;
+    assert_eq!(wrong.status, StatusCode::NOT_FOUND);
+    wrong.assert_error_page(NOT_FOUND);
+
+    app.form(
+        &format!("/api/bookings/{reference}/cancel"),
+        &format!("token={token}"),
+    )
+    .await;
+    let cancelled = app.get(&uri).await;
+    assert_eq!(cancelled.status, StatusCode::OK);
+    assert!(
+        cancelled.body.contains("STATUS:CANCELLED\r\n"),
+        "re-importing marks the event cancelled: {}",
+        cancelled.body
+    );
+}
+
+#[tokio::test]
 async fn cancel_gives_the_places_back_and_the_school_can_rebook() {
     let app = App::new().await;
     let (reference, token) = book(&app, "open-visit", "123456").await;

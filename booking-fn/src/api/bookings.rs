@@ -64,12 +64,22 @@ pub struct Created {
     pub booking_url: String,
     pub cancel_url: String,
     pub feedback_url: String,
+    pub calendar_url: String,
 }
 
 /// The private page of a booking, relative to the site root.
 pub fn booking_path(reference: &str, token: &str) -> String {
     format!(
         "/api/bookings/{}?token={}",
+        url_encode(reference),
+        url_encode(token)
+    )
+}
+
+/// The booking's own calendar file.
+pub fn calendar_path(reference: &str, token: &str) -> String {
+    format!(
+        "/api/bookings/{}/calendar.ics?token={}",
         url_encode(reference),
         url_encode(token)
     )
@@ -90,6 +100,7 @@ impl Created {
             booking_url: config.url(&booking_path(&reference, &token)),
             cancel_url: config.url(&format!("/api/bookings/{}/cancel", url_encode(&reference))),
             feedback_url: config.url(&feedback_path(&reference, &token)),
+            calendar_url: config.url(&calendar_path(&reference, &token)),
             reference,
             token,
             visit,

@@ -22,6 +22,7 @@ use crate::tokens;
 pub mod availability;
 pub mod booking_page;
 pub mod bookings;
+pub mod calendar;
 pub mod cancel;
 pub mod feedback;
 pub mod forms;
@@ -57,6 +58,10 @@ pub fn router(state: AppState) -> Router {
         .route("/api/bookings/check", post(bookings::check))
         .route("/api/bookings/{reference}", get(booking_page::show))
         .route("/api/bookings/{reference}/cancel", post(cancel::post))
+        .route(
+            "/api/bookings/{reference}/calendar.ics",
+            get(calendar::show),
+        )
         .route("/api/feedback", post(feedback::post).get(feedback::page))
         .layer(middleware::from_fn(headers_and_log))
         .with_state(state)

@@ -6,7 +6,7 @@ use std::fmt::Write;
 
 use chrono::NaiveDate;
 
-use super::bookings::{booking_path, feedback_path, ValidBooking, BOOKING_FIELDS};
+use super::bookings::{booking_path, calendar_path, feedback_path, ValidBooking, BOOKING_FIELDS};
 use super::feedback::Gate;
 use super::html::{esc, hidden, long_date, page, region_name, summary_row, url_encode};
 use super::problem::ApiError;
@@ -235,9 +235,8 @@ pub fn booking(
     if let Some(v) = visit {
         let _ = writeln!(
             m,
-            "<p class=\"ik-body\"><a href=\"{}{}.ics\">Add this visit to your calendar</a></p>",
-            esc(&v.host_path),
-            esc(&url_encode(&v.id))
+            "<p class=\"ik-body\"><a href=\"{}\">Add this visit to your calendar</a></p>",
+            esc(&calendar_path(&b.reference, token))
         );
         m.push_str("<h2 class=\"ik-heading-m\">Feedback</h2>\n");
         // The link is given from the start so it can be kept with this
