@@ -470,6 +470,57 @@ describe('search page in Chromium', { skip }, () => {
     await close();
   });
 
+  // Lighthouse once scored the page's CLS 0.264: the footer jumped when the
+  // search replaced the fallback, and the results when the filter pane
+  // filled in above them on a phone. Chromium reports each shift as a
+  // 'layout-shift' entry; their sum over the load must stay under 0.1 (what
+  // Lighthouse and Core Web Vitals call good).
+  for (const [label, viewport] of [
+    ['phone', { width: 412, height: 823 }],
+    ['desktop', { width: 1350, height: 940 }],
+  ]) {
+    it(`does not shift its layout while it loads its filters and results (${label})`, async () => {
+      const context = await browser.newContext({ viewport });
+      const page = await context.newPage();
+      try {
+        await page.addInitScript(() => {
+          window.__shifts = [];
+          new PerformanceObserver((list) => {
+            for (const e of list.getEntries()) {
+              if (e.hadRecentInput) continue;
+              const what = e.sources.map((s) => s.node?.nodeName?.toLowerCase() + (s.node?.className ? `.${s.node.className}` : ''));
+              window.__shifts.push({ value: e.value, what: what.join(' ') });
+            }
+          }).observe({ type: 'layout-shift', buffered: true });
+        });
+        await page.goto(server.url + '/search/');
+        await searched(page, '');
+        await page.locator('pagefind-filter-pane details').first().waitFor({ timeout: TIMEOUT });
+        // Results are listed, and the cards on screen have their details (on
+        // a phone the pane fills the screen and the results wait below).
+        await page.locator('pagefind-results li[data-pf-result-index]').first().waitFor({ timeout: TIMEOUT });
+        await page.waitForFunction(
+          () =>
+            [...document.querySelectorAll('pagefind-results li[data-pf-result-index]')]
+              .filter((li) => li.getBoundingClientRect().top < innerHeight)
+              .every((li) => li.matches('.ik-search-result')),
+          null,
+          { timeout: TIMEOUT },
+        );
+        // Entries arrive after the frame that shifted.
+        await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 300))));
+        const shifts = await page.evaluate(() => window.__shifts);
+        const total = shifts.reduce((sum, s) => sum + s.value, 0);
+        assert.ok(
+          total < 0.1,
+          `cumulative layout shift ${total.toFixed(3)}: ${shifts.map((s) => `${s.value.toFixed(3)} ${s.what}`).join('; ')}`,
+        );
+      } finally {
+        await context.close();
+      }
+    });
+  }
+
   it('without JavaScript says so and offers the listing pages', async () => {
     const { page, close } = await open('/search/', { javaScriptEnabled: false });
     const fallback = page.locator('[data-ik-search-fallback]');
