@@ -156,10 +156,17 @@ async fn the_calendar_file_is_the_booking_alone_and_needs_its_token() {
         format!("attachment; filename=\"{reference}.ics\"")
     );
     assert_eq!(r.body.matches("BEGIN:VEVENT").count(), 1, "{}", r.body);
-    let start = format!("DTSTART;TZID=Europe/London:{}T093000", day(30).format("%Y%m%d"));
+    let start = format!(
+        "DTSTART;TZID=Europe/London:{}T093000",
+        day(30).format("%Y%m%d")
+    );
     assert!(r.body.contains(&start), "{}", r.body);
-    assert!(r.body.contains("SUMMARY:School visit: Brook Lane Primary\r\n"));
-    assert!(r.body.contains(&format!("Booking reference {reference}\\, 2 places.")));
+    assert!(r
+        .body
+        .contains("SUMMARY:School visit: Brook Lane Primary\r\n"));
+    assert!(r
+        .body
+        .contains(&format!("Booking reference {reference}\\, 2 places.")));
     assert!(!r.body.contains("STATUS:CANCELLED"));
     // Calendar files get forwarded: no contact details in them.
     assert!(!r.body.contains("Ada") && !r.body.contains("fenland.sch.uk"));

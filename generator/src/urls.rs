@@ -39,11 +39,6 @@ pub fn page(slug: &str) -> String {
     format!("/{slug}/")
 }
 
-/// The calendar file of one visit date, beside its host page.
-pub fn visit_ics(host_slug: &str, visit_id: &str) -> String {
-    format!("/hosts/{host_slug}/{visit_id}.ics")
-}
-
 /// The file a path is written to below the output folder.
 pub fn output_file(path: &str) -> String {
     let rel = path.trim_start_matches('/');
@@ -63,6 +58,5 @@ mod tests {
         assert_eq!(output_file("/"), "index.html");
         assert_eq!(output_file("/hosts/a/"), "hosts/a/index.html");
         assert_eq!(output_file("/feed.xml"), "feed.xml");
-        assert_eq!(output_file(&visit_ics("a", "1-2")), "hosts/a/1-2.ics");
     }
 }

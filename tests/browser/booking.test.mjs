@@ -103,7 +103,12 @@ describe('finding a host and booking a place', { skip }, () => {
       const main = await page.locator('main').innerText();
       assert.match(main, /keep/i, 'the page tells the visitor to keep the links');
       assert.ok(await page.locator(`a[href*="feedback"][href*="${encodeURIComponent(token)}"], a[href*="feedback"][href*="token="]`).count(), 'a private feedback link');
-      assert.ok(await page.locator('a[href*=".ics"], a[href*="calendar"]').count(), 'a calendar link');
+      const calendarHref = await page.getByRole('link', { name: 'Add this visit to your calendar' }).getAttribute('href');
+      const calendar = await page.request.get(new URL(calendarHref, page.url()).href);
+      assert.equal(calendar.headers()['content-type'], 'text/calendar; charset=utf-8');
+      const ics = await calendar.text();
+      assert.equal(ics.match(/BEGIN:VEVENT/g)?.length, 1, 'the calendar holds this booking alone');
+      assert.match(ics, new RegExp(`Booking reference ${escapeRe(reference)}`));
       assert.ok(await page.getByRole('button', { name: /Cancel/ }).count(), 'a cancel button');
       await visited(page, `booking-confirmed-${label}`);
 

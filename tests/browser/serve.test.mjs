@@ -15,7 +15,7 @@ const skip = skipReason();
 /** How long an edit may take to reach an open page. */
 const RELOAD_TIMEOUT = 10_000;
 const OVERLAY = 'dialog.ik-build-error';
-const GOOD_BUILD = /^built \d+ pages in \d+ ms$/gm;
+const GOOD_BUILD = /^built \d+ pages in \d+ ms\b/gm;
 
 /**
  * Replaces a file the way most editors save: write a hidden temporary file

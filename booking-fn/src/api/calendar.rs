@@ -21,8 +21,13 @@ pub async fn show(
     let site = &state.config.site_title;
     let query = parse_query(uri.query());
     let reference = path.ok().map(|Path(r)| r);
-    let booking = match find_booking(&state, reference.as_deref(), query.get("token"), "reference")
-        .await
+    let booking = match find_booking(
+        &state,
+        reference.as_deref(),
+        query.get("token"),
+        "reference",
+    )
+    .await
     {
         Ok(b) => b,
         Err(e) => return e.respond(Format::Html, site),

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
 
-use super::output::write_file;
+use super::output::Sink;
 use super::BuildError;
 
 #[derive(Debug, Clone, Default)]
@@ -20,7 +20,7 @@ pub struct Assets {
 }
 
 /// Copy `static_dir` (if the theme has one) into `dir`.
-pub fn copy_theme_static(static_dir: &Path, dir: &Path) -> Result<Assets, BuildError> {
+pub fn copy_theme_static(static_dir: &Path, out: &dyn Sink) -> Result<Assets, BuildError> {
     let mut files = Vec::new();
     if static_dir.is_dir() {
         collect(static_dir, static_dir, &mut files)?;
@@ -30,11 +30,11 @@ pub fn copy_theme_static(static_dir: &Path, dir: &Path) -> Result<Assets, BuildE
     for rel in files {
         let src = static_dir.join(&rel);
         let bytes = fs::read(&src).map_err(|e| BuildError::io("cannot read", &src, e))?;
-        write_file(dir, &rel, &bytes)?;
+        out.write(&rel, &bytes)?;
         assets.files += 1;
         if let Some(name) = rel.strip_prefix("assets/") {
             if let Some(hashed) = fingerprinted_name(name, &bytes) {
-                write_file(dir, &format!("assets/{hashed}"), &bytes)?;
+                out.write(&format!("assets/{hashed}"), &bytes)?;
                 assets.files += 1;
                 assets
                     .urls

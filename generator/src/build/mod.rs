@@ -8,8 +8,8 @@
 //!
 //! For `prospectus serve`, the pieces are reusable on their own: a
 //! [`Renderer`] (the parsed theme) is built once, a [`Shared`] view of the
-//! site once per content change, and [`pages::render_host`] renders one host
-//! page.
+//! site once per content change, and [`write_site`] writes into any
+//! [`Sink`]: the preview's sink renders again only what changed.
 
 pub mod assets;
 pub mod feeds;
@@ -28,7 +28,7 @@ use chrono::NaiveDate;
 
 use crate::content::Site;
 
-pub use output::Staging;
+pub use output::{DirSink, Sink, Staging};
 pub use render::Renderer;
 pub use view::Shared;
 
@@ -110,7 +110,7 @@ pub fn build_site(
     // before the staging folder even exists.
     let renderer = Renderer::load(root, &site.config.theme)?;
     let staging = Staging::create(out)?;
-    match write_all(site, &renderer, root, staging.path(), opts) {
+    match write_site(site, &renderer, root, &DirSink(staging.path()), opts) {
         Ok((pages, files)) => {
             staging.commit()?;
             Ok(BuildReport {
@@ -126,32 +126,56 @@ pub fn build_site(
     }
 }
 
-/// Every step of the build, in order, writing below `dir`. Returns the number
-/// of HTML pages and of all files written.
-fn write_all(
+/// Every step of the build, writing into `out`. Returns the number of HTML
+/// pages and of all files in the site.
+///
+/// The search index is built beside the pages, not after them: most of
+/// pagefind's indexing runs on one thread, so the pages' parallel rendering
+/// fills the other cores meanwhile.
+pub fn write_site(
     site: &Site,
     renderer: &Renderer,
     root: &Path,
-    dir: &Path,
+    out: &dyn Sink,
+    opts: &BuildOptions,
+) -> Result<(usize, usize), BuildError> {
+    std::thread::scope(|scope| {
+        let index = opts
+            .search
+            .then(|| scope.spawn(|| crate::search::write_index_into(site, out, opts.today)));
+        let pages = write_pages(site, renderer, root, out, opts);
+        let index_files = match index.map(|thread| thread.join()) {
+            None => 0,
+            Some(Ok(report)) => report.map_err(|e| BuildError::Search(e.to_string()))?.files,
+            Some(Err(_)) => {
+                return Err(BuildError::Search(
+                    "the indexer stopped unexpectedly".to_string(),
+                ))
+            }
+        };
+        let (pages, files) = pages?;
+        Ok((pages, files + index_files))
+    })
+}
+
+/// Every step but the search index, in order.
+fn write_pages(
+    site: &Site,
+    renderer: &Renderer,
+    root: &Path,
+    out: &dyn Sink,
     opts: &BuildOptions,
 ) -> Result<(usize, usize), BuildError> {
     // 1. Static assets, with fingerprinted copies the pages link to.
-    let assets = assets::copy_theme_static(&renderer.static_dir(root), dir)?;
+    let assets = assets::copy_theme_static(&renderer.static_dir(root), out)?;
     // 2. The small shared view every page context starts from.
     let shared = Shared::new(site, &assets, opts.today)?;
-    // 3. HTML pages (hosts and listings in parallel) and per-visit .ics files.
-    let written = pages::render_all(renderer, &shared, site, dir)?;
+    // 3. HTML pages, hosts and listings in parallel.
+    let written = pages::render_all(renderer, &shared, site, out)?;
     // 4. Machine-readable outputs.
-    sitemap::write(&shared, &written.sitemap_paths, dir)?;
-    feeds::atom::write(&shared, site, dir)?;
-    feeds::ics::write_feed(&shared, site, dir)?;
-    slots::write(site, opts.today, dir)?;
-    let mut files = assets.files + written.html_pages + written.other_files + 5;
-    // 5. The search index (`/pagefind/`), unless switched off.
-    if opts.search {
-        let report = crate::search::write_index(site, dir, opts.today)
-            .map_err(|e| BuildError::Search(e.to_string()))?;
-        files += report.files;
-    }
-    Ok((written.html_pages, files))
+    sitemap::write(&shared, &written.sitemap_paths, out)?;
+    feeds::atom::write(&shared, site, out)?;
+    feeds::ics::write_feed(&shared, site, out)?;
+    slots::write(site, opts.today, out)?;
+    Ok((written.html_pages, assets.files + written.html_pages + 5))
 }

@@ -2,6 +2,7 @@
 //! filesystem, so the final swap is a pair of renames), and the swap itself.
 
 use std::fs;
+use std::hash::{DefaultHasher, Hasher};
 use std::path::{Component, Path, PathBuf};
 
 use super::BuildError;
@@ -181,6 +182,55 @@ fn sibling(out: &Path, what: &str) -> PathBuf {
     parent.join(format!(".{name}.{what}"))
 }
 
+/// Where a build's files go: a fresh folder for `prospectus build`, or the
+/// live folder `prospectus serve` updates in place (`serve::live`).
+pub trait Sink: Sync {
+    /// Write `bytes` to `rel`, a `/`-separated path below the site root.
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), BuildError>;
+
+    /// Whether `rel` (a file, or with a trailing `/` a folder of files) is
+    /// still in place from a previous build of inputs with this `key`, so
+    /// its rendering can be skipped. The key is remembered either way.
+    fn reuse(&self, _rel: &str, _key: u64) -> bool {
+        false
+    }
+
+    /// Whether [`Sink::reuse`] can ever say yes: if not, callers skip
+    /// computing keys.
+    fn remembers(&self) -> bool {
+        false
+    }
+}
+
+/// A key for "the same inputs": anything whose `Debug` output is
+/// deterministic (tera contexts are), fed through one hasher without
+/// building the text.
+pub fn key_of(parts: &[&dyn std::fmt::Debug]) -> u64 {
+    struct HashWriter(DefaultHasher);
+    impl std::fmt::Write for HashWriter {
+        fn write_str(&mut self, s: &str) -> std::fmt::Result {
+            self.0.write(s.as_bytes());
+            Ok(())
+        }
+    }
+    let mut writer = HashWriter(DefaultHasher::new());
+    for part in parts {
+        // Writing into a hasher cannot fail; the separator keeps ("ab", "")
+        // apart from ("a", "b").
+        let _ = std::fmt::Write::write_fmt(&mut writer, format_args!("{part:?}\u{0}"));
+    }
+    writer.0.finish()
+}
+
+/// A folder written from scratch (the staging folder of a build).
+pub struct DirSink<'a>(pub &'a Path);
+
+impl Sink for DirSink<'_> {
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), BuildError> {
+        write_file(self.0, rel, bytes)
+    }
+}
+
 /// Write `bytes` to `dir/rel`, creating folders as needed.
 pub fn write_file(dir: &Path, rel: &str, bytes: &[u8]) -> Result<(), BuildError> {
     let path = dir.join(rel);
@@ -189,4 +239,16 @@ pub fn write_file(dir: &Path, rel: &str, bytes: &[u8]) -> Result<(), BuildError>
             .map_err(|e| BuildError::io("cannot create the folder", parent, e))?;
     }
     fs::write(&path, bytes).map_err(|e| BuildError::io("cannot write", &path, e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::key_of;
+
+    #[test]
+    fn keys_tell_inputs_apart() {
+        assert_eq!(key_of(&[&"a", &1]), key_of(&[&"a", &1]));
+        assert_ne!(key_of(&[&"a", &1]), key_of(&[&"a", &2]));
+        assert_ne!(key_of(&[&"ab", &""]), key_of(&[&"a", &"b"]));
+    }
 }

@@ -3,11 +3,11 @@
 
 use rayon::prelude::*;
 use serde::Serialize;
+use tera::Context;
 
-use super::feeds::ics;
-use super::output::write_file;
+use super::output::Sink;
 use super::render::Renderer;
-use super::view::{self, insert, Crumb, HostCard, Link, Shared};
+use super::view::{self, insert, Crumb, Link, Shared};
 use super::BuildError;
 use crate::content::Site;
 use crate::urls;
@@ -16,8 +16,6 @@ use crate::urls;
 #[derive(Debug, Default)]
 pub struct Written {
     pub html_pages: usize,
-    /// Per-visit calendar files.
-    pub other_files: usize,
     /// Paths of the pages search engines should know, sorted.
     pub sitemap_paths: Vec<String>,
 }
@@ -43,7 +41,7 @@ pub fn render_all(
     renderer: &Renderer,
     shared: &Shared,
     site: &Site,
-    dir: &std::path::Path,
+    out: &dyn Sink,
 ) -> Result<Written, BuildError> {
     let c = &site.config;
     let mut jobs = vec![
@@ -61,51 +59,75 @@ pub fn render_all(
     jobs.extend((0..c.phases.len()).map(Job::Phase));
     jobs.extend((0..site.pages.len()).map(Job::Page));
 
+    // Each host's card is rendered once and pasted into every listing that
+    // shows it, rather than rendered again on each of them.
+    let cards = (0..site.hosts.len())
+        .into_par_iter()
+        .map(|i| render_card(renderer, shared, i))
+        .collect::<Result<Vec<_>, BuildError>>()?;
     // Host pages and listings share one pool; the big listings start first.
     let listing = jobs
         .par_iter()
         .map(|job| {
-            let (path, html, in_sitemap) = render_job(renderer, shared, *job)?;
-            write_file(dir, &urls::output_file(&path), html.as_bytes())?;
-            Ok(in_sitemap.then_some(path))
+            let page = listing_page(shared, &cards, *job)?;
+            emit(renderer, out, page.template, &page.path, &page.ctx)?;
+            Ok(page.in_sitemap.then_some(page.path))
         })
         .collect::<Result<Vec<_>, BuildError>>()?;
+    // Host pages all have the same keys, so each worker fills one context
+    // again and again instead of cloning the shared part for every page.
     let hosts = (0..site.hosts.len())
         .into_par_iter()
-        .map(|i| {
-            let host = &site.hosts[i];
-            let path = urls::host(&host.slug);
-            let html = render_host(renderer, shared, i)?;
-            write_file(dir, &urls::output_file(&path), html.as_bytes())?;
-            for v in &host.visits {
-                let ics = ics::visit_calendar(shared, host, v);
-                write_file(
-                    dir,
-                    &urls::output_file(&urls::visit_ics(&host.slug, &v.id)),
-                    ics.as_bytes(),
-                )?;
-            }
-            Ok((host.visits.len(), (!host.draft).then_some(path)))
-        })
+        .map_init(
+            || shared.base.clone(),
+            |ctx, i| {
+                let path = host_context(shared, i, ctx)?;
+                emit(renderer, out, "host.html", &path, ctx)?;
+                Ok((!site.hosts[i].draft).then_some(path))
+            },
+        )
         .collect::<Result<Vec<_>, BuildError>>()?;
 
     let mut written = Written {
         html_pages: jobs.len() + site.hosts.len(),
-        other_files: hosts.iter().map(|(n, _)| n).sum(),
         sitemap_paths: listing.into_iter().flatten().collect(),
     };
-    written
-        .sitemap_paths
-        .extend(hosts.into_iter().filter_map(|(_, p)| p));
+    written.sitemap_paths.extend(hosts.into_iter().flatten());
     written.sitemap_paths.sort();
     Ok(written)
 }
 
-/// Render the page of the host at `index` in `site.hosts`.
-pub fn render_host(
+/// A page other than a host page: which template, with what, to where.
+struct Page {
+    path: String,
+    template: &'static str,
+    ctx: Context,
+    in_sitemap: bool,
+}
+
+/// Render the page at `path` into `out`, unless `out` still has it from the
+/// same template and context (the preview's in-place rebuilds).
+fn emit(
     renderer: &Renderer,
+    out: &dyn Sink,
+    template: &str,
+    path: &str,
+    ctx: &Context,
+) -> Result<(), BuildError> {
+    let rel = urls::output_file(path);
+    if out.remembers() && out.reuse(&rel, renderer.key(template, ctx)) {
+        return Ok(());
+    }
+    let html = renderer.render(template, path, ctx)?;
+    out.write(&rel, html.as_bytes())
+}
+
+/// Set `page` and `host` in `ctx` (which holds the shared view) for the
+/// page of the host at `index` in `site.hosts`; returns the page's path.
+pub fn host_context(
     shared: &Shared,
     index: usize,
+    ctx: &mut Context,
 ) -> Result<String, BuildError> {
     let host = shared.host_page(index);
     let path = host.card.url.clone();
@@ -125,17 +147,22 @@ pub fn render_host(
             },
         ],
     );
-    let mut ctx = shared.context(&meta)?;
-    insert(&mut ctx, "host", &host)?;
-    renderer.render("host.html", &path, &ctx)
+    insert(ctx, "page", &meta)?;
+    insert(ctx, "host", &host)?;
+    Ok(path)
 }
 
-/// Render one non-host page: its path, HTML and whether it goes in the sitemap.
-fn render_job(
-    renderer: &Renderer,
-    shared: &Shared,
-    job: Job,
-) -> Result<(String, String, bool), BuildError> {
+/// The card of the host at `index`, as listings show it: the template
+/// `partials/host-card.html` with the card as `h`.
+fn render_card(renderer: &Renderer, shared: &Shared, index: usize) -> Result<String, BuildError> {
+    let card = &shared.cards[index];
+    let mut ctx = Context::new();
+    insert(&mut ctx, "h", card)?;
+    renderer.render("partials/host-card.html", &card.url, &ctx)
+}
+
+/// One non-host page.
+fn listing_page(shared: &Shared, cards: &[String], job: Job) -> Result<Page, BuildError> {
     let site = shared.site;
     let c = &site.config;
     let regions_crumb = || Crumb {
@@ -150,16 +177,14 @@ fn render_job(
         name: "Phases",
         url: "/phases/".to_string(),
     };
-    let (path, template, html) = match job {
+    let (path, template, ctx) = match job {
         Job::Home => {
             let path = "/".to_string();
             let meta = shared.meta(&c.title, Some(&c.tagline), &path, vec![]);
             let ctx = shared.context(&meta)?;
-            let html = renderer.render("index.html", &path, &ctx)?;
-            (path, "index.html", html)
+            (path, "index.html", ctx)
         }
         Job::Regions => simple(
-            renderer,
             shared,
             "/regions/",
             (
@@ -169,7 +194,6 @@ fn render_job(
             "regions.html",
         )?,
         Job::FocusAreas => simple(
-            renderer,
             shared,
             "/focus/",
             (
@@ -179,7 +203,6 @@ fn render_job(
             "focus-areas.html",
         )?,
         Job::Phases => simple(
-            renderer,
             shared,
             "/phases/",
             (
@@ -189,7 +212,6 @@ fn render_job(
             "phases.html",
         )?,
         Job::Search => simple(
-            renderer,
             shared,
             "/search/",
             (
@@ -199,14 +221,12 @@ fn render_job(
             "search.html",
         )?,
         Job::FeedbackThanks => simple(
-            renderer,
             shared,
             "/feedback/thanks/",
             ("Thank you for your feedback", None),
             "feedback-thanks.html",
         )?,
         Job::NotFound => simple(
-            renderer,
             shared,
             "/404.html",
             ("Page not found", None),
@@ -215,7 +235,7 @@ fn render_job(
         Job::Region(i) => {
             let r = &c.regions[i];
             let path = urls::region(&r.slug);
-            let cards = cards_where(shared, |h| h.region == r.slug);
+            let hosts = hosts_where(shared, |h| h.region == r.slug);
             // Links that combine region and focus: the focus page's section
             // for this region.
             let by_focus: Vec<Link> = c
@@ -226,9 +246,9 @@ fn render_job(
                     name: &f.name,
                     url: format!("{}#{}", urls::focus(&f.slug), r.slug),
                     description: None,
-                    count: cards
+                    count: hosts
                         .iter()
-                        .filter(|h| h.focus.iter().any(|x| x.slug == f.slug))
+                        .filter(|&&i| shared.site.hosts[i].focus.contains(&f.slug))
                         .count(),
                 })
                 .filter(|l| l.count > 0)
@@ -241,7 +261,10 @@ fn render_job(
                     name: &p.name,
                     url: format!("{}#{}", urls::phase(&p.slug), r.slug),
                     description: None,
-                    count: cards.iter().filter(|h| h.phase.slug == p.slug).count(),
+                    count: hosts
+                        .iter()
+                        .filter(|&&i| shared.site.hosts[i].phase == p.slug)
+                        .count(),
                 })
                 .filter(|l| l.count > 0)
                 .collect();
@@ -249,35 +272,32 @@ fn render_job(
             let meta = shared.meta(&title, None, &path, vec![regions_crumb()]);
             let mut ctx = shared.context(&meta)?;
             insert(&mut ctx, "region", r)?;
-            insert(&mut ctx, "hosts", &cards)?;
+            insert(&mut ctx, "hosts", &card_html(cards, &hosts))?;
             insert(&mut ctx, "by_focus", &by_focus)?;
             insert(&mut ctx, "by_phase", &by_phase)?;
-            let html = renderer.render("region.html", &path, &ctx)?;
-            (path, "region.html", html)
+            (path, "region.html", ctx)
         }
         Job::Focus(i) => {
             let f = &c.focus_areas[i];
             let path = urls::focus(&f.slug);
-            let sections = by_region(shared, |h| h.focus.contains(&f.slug));
+            let sections = by_region(shared, cards, |h| h.focus.contains(&f.slug));
             let title = format!("Host schools for {}", f.name);
             let meta = shared.meta(&title, Some(&f.description), &path, vec![focus_crumb()]);
             let mut ctx = shared.context(&meta)?;
             insert(&mut ctx, "focus", f)?;
             insert(&mut ctx, "sections", &sections)?;
-            let html = renderer.render("focus.html", &path, &ctx)?;
-            (path, "focus.html", html)
+            (path, "focus.html", ctx)
         }
         Job::Phase(i) => {
             let p = &c.phases[i];
             let path = urls::phase(&p.slug);
-            let sections = by_region(shared, |h| h.phase == p.slug);
+            let sections = by_region(shared, cards, |h| h.phase == p.slug);
             let title = format!("{} host schools", p.name);
             let meta = shared.meta(&title, None, &path, vec![phases_crumb()]);
             let mut ctx = shared.context(&meta)?;
             insert(&mut ctx, "phase", p)?;
             insert(&mut ctx, "sections", &sections)?;
-            let html = renderer.render("phase.html", &path, &ctx)?;
-            (path, "phase.html", html)
+            (path, "phase.html", ctx)
         }
         Job::Visits => {
             let path = "/visits/".to_string();
@@ -285,8 +305,7 @@ fn render_job(
             let meta = shared.meta("Upcoming visits", None, &path, vec![]);
             let mut ctx = shared.context(&meta)?;
             insert(&mut ctx, "months", &months)?;
-            let html = renderer.render("visits.html", &path, &ctx)?;
-            (path, "visits.html", html)
+            (path, "visits.html", ctx)
         }
         Job::Page(i) => {
             let p = &site.pages[i];
@@ -294,57 +313,62 @@ fn render_job(
             let meta = shared.meta(&p.title, p.description.as_deref(), &path, vec![]);
             let mut ctx = shared.context(&meta)?;
             insert(&mut ctx, "body_html", &super::markdown::to_html(&p.body))?;
-            let html = renderer.render("page.html", &path, &ctx)?;
-            (path, "page.html", html)
+            (path, "page.html", ctx)
         }
     };
-    let _ = template;
-    let in_sitemap = !matches!(job, Job::NotFound);
-    Ok((path, html, in_sitemap))
+    Ok(Page {
+        path,
+        template,
+        ctx,
+        in_sitemap: !matches!(job, Job::NotFound),
+    })
 }
 
 /// A page whose context is only the shared view and its own title.
 fn simple(
-    renderer: &Renderer,
     shared: &Shared,
     path: &str,
     (title, description): (&str, Option<&str>),
     template: &'static str,
-) -> Result<(String, &'static str, String), BuildError> {
+) -> Result<(String, &'static str, Context), BuildError> {
     let meta = shared.meta(title, description, path, vec![]);
     let ctx = shared.context(&meta)?;
-    let html = renderer.render(template, path, &ctx)?;
-    Ok((path.to_string(), template, html))
+    Ok((path.to_string(), template, ctx))
 }
 
-/// Host cards matching `keep`, in listing (name) order.
-fn cards_where<'s, 'a>(
-    shared: &'s Shared<'a>,
-    keep: impl Fn(&crate::content::Host) -> bool,
-) -> Vec<&'s HostCard<'a>> {
+/// Indexes of the hosts matching `keep`, in listing (name) order.
+fn hosts_where(shared: &Shared, keep: impl Fn(&crate::content::Host) -> bool) -> Vec<usize> {
     shared
         .by_name
         .iter()
-        .filter(|&&i| keep(&shared.site.hosts[i]))
-        .map(|&i| &shared.cards[i])
+        .copied()
+        .filter(|&i| keep(&shared.site.hosts[i]))
         .collect()
+}
+
+/// The rendered cards of the hosts at `indexes`, for a listing's template
+/// to paste in (`{{ h | safe }}`).
+fn card_html<'c>(cards: &'c [String], indexes: &[usize]) -> Vec<&'c str> {
+    indexes.iter().map(|&i| cards[i].as_str()).collect()
 }
 
 /// A listing section: the hosts of one region.
 #[derive(Serialize)]
-struct Section<'s, 'a> {
+struct Section<'c, 'a> {
     /// The region slug, used as the section's anchor.
     id: &'a str,
     name: &'a str,
-    hosts: Vec<&'s HostCard<'a>>,
+    /// Rendered host cards.
+    hosts: Vec<&'c str>,
 }
 
 /// Hosts matching `keep`, grouped by region in the configured order; empty
 /// regions left out.
-fn by_region<'s, 'a>(
-    shared: &'s Shared<'a>,
+fn by_region<'c, 'a>(
+    shared: &Shared<'a>,
+    cards: &'c [String],
     keep: impl Fn(&crate::content::Host) -> bool,
-) -> Vec<Section<'s, 'a>> {
+) -> Vec<Section<'c, 'a>> {
     shared
         .site
         .config
@@ -353,7 +377,10 @@ fn by_region<'s, 'a>(
         .map(|r| Section {
             id: &r.slug,
             name: &r.name,
-            hosts: cards_where(shared, |h| h.region == r.slug && keep(h)),
+            hosts: card_html(
+                cards,
+                &hosts_where(shared, |h| h.region == r.slug && keep(h)),
+            ),
         })
         .filter(|s| !s.hosts.is_empty())
         .collect()

@@ -7,11 +7,15 @@ use std::path::{Path, PathBuf};
 
 use tera::{Context, Tera};
 
+use super::output::key_of;
 use super::BuildError;
 
 pub struct Renderer {
     tera: Tera,
     theme: String,
+    /// Of every template's name and source: part of each page's
+    /// [`Renderer::key`], so a template edit renders every page again.
+    fingerprint: u64,
 }
 
 impl Renderer {
@@ -47,6 +51,7 @@ impl Renderer {
         // Autoescape every template we render: they are all HTML.
         tera.autoescape_on(vec![".html"]);
         tera.set_escape_fn(escape_html);
+        let fingerprint = key_of(&[&sources]);
         tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str())))
             .map_err(|e| BuildError::Template {
                 template: failing_template(&e).unwrap_or_else(|| "(theme)".to_string()),
@@ -55,6 +60,7 @@ impl Renderer {
         Ok(Renderer {
             tera,
             theme: theme.to_string(),
+            fingerprint,
         })
     }
 
@@ -65,6 +71,12 @@ impl Renderer {
     /// The theme's `static/` folder, copied to the site root as is.
     pub fn static_dir(&self, root: &Path) -> PathBuf {
         theme_dir(root, &self.theme).join("static")
+    }
+
+    /// What rendering `template` with `ctx` depends on, as one number: the
+    /// same key means the same HTML.
+    pub fn key(&self, template: &str, ctx: &Context) -> u64 {
+        key_of(&[&self.fingerprint, &template, ctx])
     }
 
     /// Render `template` for the page at `page` (used in error messages).

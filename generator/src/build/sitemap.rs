@@ -1,10 +1,9 @@
 //! `sitemap.xml` (every published HTML page, absolute URLs) and `robots.txt`.
 
 use std::fmt::Write as _;
-use std::path::Path;
 
 use super::feeds::xml_escape;
-use super::output::write_file;
+use super::output::Sink;
 use super::view::Shared;
 use super::BuildError;
 
@@ -32,8 +31,8 @@ pub fn robots(base_url: &str) -> String {
 }
 
 /// `paths` must be sorted (the build passes them so) for a stable file.
-pub fn write(shared: &Shared, paths: &[String], dir: &Path) -> Result<(), BuildError> {
+pub fn write(shared: &Shared, paths: &[String], out: &dyn Sink) -> Result<(), BuildError> {
     let base = &shared.site.config.base_url;
-    write_file(dir, "sitemap.xml", render(base, paths).as_bytes())?;
-    write_file(dir, "robots.txt", robots(base).as_bytes())
+    out.write("sitemap.xml", render(base, paths).as_bytes())?;
+    out.write("robots.txt", robots(base).as_bytes())
 }

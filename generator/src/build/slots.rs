@@ -1,12 +1,10 @@
 //! `slots.json`: the booking manifest, every published visit date with the
 //! rules that decide a booking (the booking API never reads content files).
 
-use std::path::Path;
-
 use booking_fn::slots::{Slot, SlotManifest, MANIFEST_VERSION};
 use chrono::NaiveDate;
 
-use super::output::write_file;
+use super::output::Sink;
 use super::view::booking_closes;
 use super::BuildError;
 use crate::content::Site;
@@ -46,12 +44,12 @@ pub fn manifest(site: &Site, today: NaiveDate) -> SlotManifest {
     }
 }
 
-pub fn write(site: &Site, today: NaiveDate, dir: &Path) -> Result<(), BuildError> {
+pub fn write(site: &Site, today: NaiveDate, out: &dyn Sink) -> Result<(), BuildError> {
     let mut json =
         serde_json::to_string_pretty(&manifest(site, today)).map_err(|e| BuildError::Encode {
             what: "slots.json",
             detail: e.to_string(),
         })?;
     json.push('\n');
-    write_file(dir, "slots.json", json.as_bytes())
+    out.write("slots.json", json.as_bytes())
 }

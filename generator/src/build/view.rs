@@ -100,7 +100,6 @@ pub struct VisitView<'a> {
     pub tag_class: &'static str,
     pub selectable: bool,
     pub booking_closes: String,
-    pub ics_url: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -362,7 +361,6 @@ impl<'a> Shared<'a> {
                     tag_class,
                     selectable,
                     booking_closes: human_date(booking_closes(self.site, v)),
-                    ics_url: urls::visit_ics(&h.slug, &v.id),
                 }
             })
             .collect();

@@ -150,9 +150,6 @@ fn known_paths(hosts: &[HostEntry], pages: &[PageEntry], cx: &Context<'_>) -> Kn
     let mut known = KnownPaths::new();
     for h in hosts.iter().filter(|h| cx.drafts || !h.host.draft) {
         known.insert(urls::host(&h.host.slug));
-        for v in &h.host.visits {
-            known.insert(urls::visit_ics(&h.host.slug, &v.id));
-        }
     }
     for slug in cx.unreadable_hosts {
         known.insert(urls::host(slug));

@@ -17,6 +17,8 @@ use chrono::NaiveDate;
 use pagefind::api::{PagefindIndex, SyntheticFile};
 use pagefind::options::PagefindServiceConfig;
 
+use crate::build::output::{key_of, DirSink, Sink};
+use crate::build::BuildError;
 use crate::content::Site;
 use record::HostRecord;
 
@@ -66,10 +68,37 @@ pub fn write_index(
     out_dir: &Path,
     today: NaiveDate,
 ) -> Result<SearchReport, SearchError> {
+    // Chunk names are content hashes: without a clean folder, every build
+    // would leave the previous build's chunks behind.
+    let dir = out_dir.join(BUNDLE_DIR);
+    match fs::remove_dir_all(&dir) {
+        Ok(()) => {}
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+        Err(source) => return Err(SearchError::Write { path: dir, source }),
+    }
+    write_index_into(site, &DirSink(out_dir), today)
+}
+
+/// [`write_index`] into any sink. A sink that remembers (the preview's)
+/// keeps the previous index when no record changed, without indexing again.
+pub fn write_index_into(
+    site: &Site,
+    out: &dyn Sink,
+    today: NaiveDate,
+) -> Result<SearchReport, SearchError> {
     let records = record::records(&site.config, &site.hosts, today);
     let count = records.len();
+    let folder = format!("{BUNDLE_DIR}/");
+    if out.remembers() && out.reuse(&folder, key_of(&[&records])) {
+        return Ok(SearchReport {
+            records: count,
+            files: 0,
+            bytes_written: 0,
+            files_skipped: 0,
+        });
+    }
     let files = index_in_own_runtime(records)?;
-    let mut report = write_bundle(&out_dir.join(BUNDLE_DIR), files)?;
+    let mut report = write_bundle(out, files)?;
     report.records = count;
     Ok(report)
 }
@@ -123,18 +152,7 @@ async fn index(records: Vec<HostRecord>) -> Result<Vec<SyntheticFile>, SearchErr
         .map_err(|e| SearchError::Build(format!("{e:#}")))
 }
 
-fn write_bundle(dir: &Path, files: Vec<SyntheticFile>) -> Result<SearchReport, SearchError> {
-    let write_err = |path: &Path| {
-        let path = path.to_path_buf();
-        move |source| SearchError::Write { path, source }
-    };
-    // Chunk names are content hashes: without a clean folder, every build
-    // would leave the previous build's chunks behind.
-    match fs::remove_dir_all(dir) {
-        Ok(()) => {}
-        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-        Err(e) => return Err(write_err(dir)(e)),
-    }
+fn write_bundle(out: &dyn Sink, files: Vec<SyntheticFile>) -> Result<SearchReport, SearchError> {
     let mut report = SearchReport {
         records: 0,
         files: 0,
@@ -146,11 +164,11 @@ fn write_bundle(dir: &Path, files: Vec<SyntheticFile>) -> Result<SearchReport, S
             report.files_skipped += 1;
             continue;
         }
-        let path = dir.join(&file.filename);
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent).map_err(write_err(parent))?;
-        }
-        fs::write(&path, &file.contents).map_err(write_err(&path))?;
+        let rel = format!("{BUNDLE_DIR}/{}", file.filename.to_string_lossy());
+        out.write(&rel, &file.contents).map_err(|e| match e {
+            BuildError::Io { path, source, .. } => SearchError::Write { path, source },
+            other => SearchError::Build(other.to_string()),
+        })?;
         report.files += 1;
         report.bytes_written += file.contents.len() as u64;
     }

@@ -5,6 +5,7 @@
 //! online and shows the errors in the terminal and over the page.
 
 mod headers;
+mod live;
 mod reload;
 mod site_state;
 mod watch;

@@ -3,6 +3,7 @@
 //! booking store so new visit dates can be booked at once.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -10,19 +11,22 @@ use booking_fn::slots::SlotManifest;
 use booking_fn::store::Store;
 use chrono::NaiveDate;
 
+use super::live::{Committed, LiveSite};
 use super::reload::ReloadHub;
-use crate::build::{build_site, BuildOptions};
+use crate::build::{write_site, BuildError, BuildOptions, Renderer};
 use crate::content::{self, LoadError, LoadOptions};
 
 pub struct Preview {
     root: PathBuf,
-    public: PathBuf,
+    /// The output folder, rebuilt in place.
+    live: Arc<LiveSite>,
     drafts: bool,
     today: Option<NaiveDate>,
     store: Arc<dyn Store>,
     hub: ReloadHub,
     /// One rebuild at a time; a burst of saves queues behind it.
     building: tokio::sync::Mutex<()>,
+    sync_failed: AtomicBool,
 }
 
 impl Preview {
@@ -35,18 +39,19 @@ impl Preview {
         hub: ReloadHub,
     ) -> Self {
         Self {
+            live: Arc::new(LiveSite::new(public)),
             root,
-            public,
             drafts,
             today,
             store,
             hub,
             building: tokio::sync::Mutex::new(()),
+            sync_failed: AtomicBool::new(false),
         }
     }
 
     pub fn public_dir(&self) -> PathBuf {
-        self.public.clone()
+        self.live.dir().to_path_buf()
     }
 
     /// Rebuild and tell open pages. On failure the message is returned, shown
@@ -55,21 +60,30 @@ impl Preview {
     pub async fn rebuild_all(&self) -> Result<(), String> {
         let _guard = self.building.lock().await;
         let started = Instant::now();
-        let (root, public, drafts) = (self.root.clone(), self.public.clone(), self.drafts);
+        let (root, live, drafts) = (self.root.clone(), self.live.clone(), self.drafts);
         let today = self
             .today
             .unwrap_or_else(|| chrono::Local::now().date_naive());
-        let built = tokio::task::spawn_blocking(move || build_once(&root, &public, drafts, today))
+        let built = tokio::task::spawn_blocking(move || build_once(&root, &live, drafts, today))
             .await
             .map_err(|e| format!("the build stopped unexpectedly: {e}"))?;
         match built {
-            Ok(pages) => {
-                if let Err(e) = self.sync_slots().await {
-                    eprintln!("warning: bookings not synced: {e}");
+            Ok((pages, files)) => {
+                // The store only needs the manifest again when it changed,
+                // or when the last sync failed.
+                let changed = files.written.iter().any(|f| f == "slots.json");
+                if changed || self.sync_failed.load(Ordering::Relaxed) {
+                    let failed = self.sync_slots().await.err();
+                    if let Some(e) = &failed {
+                        eprintln!("warning: bookings not synced: {e}");
+                    }
+                    self.sync_failed.store(failed.is_some(), Ordering::Relaxed);
                 }
                 eprintln!(
-                    "built {pages} pages in {} ms",
-                    started.elapsed().as_millis()
+                    "built {pages} pages in {} ms ({} files written, {} removed)",
+                    started.elapsed().as_millis(),
+                    files.written.len(),
+                    files.removed
                 );
                 self.hub.reload();
                 Ok(())
@@ -84,7 +98,7 @@ impl Preview {
     }
 
     async fn sync_slots(&self) -> Result<(), String> {
-        let path = self.public.join("slots.json");
+        let path = self.live.dir().join("slots.json");
         let text = tokio::fs::read_to_string(&path)
             .await
             .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
@@ -98,8 +112,14 @@ impl Preview {
     }
 }
 
-/// Load and build, turning every failure into the text an editor reads.
-fn build_once(root: &Path, public: &Path, drafts: bool, today: NaiveDate) -> Result<usize, String> {
+/// Load and build into the live folder, turning every failure into the text
+/// an editor reads. Nothing is written unless the whole build succeeds.
+fn build_once(
+    root: &Path,
+    live: &LiveSite,
+    drafts: bool,
+    today: NaiveDate,
+) -> Result<(usize, Committed), String> {
     let loaded = content::load(root, &LoadOptions { drafts, today }).map_err(|e| match e {
         LoadError::Invalid(diagnostics) => diagnostics.render(false),
         other => other.to_string(),
@@ -112,7 +132,10 @@ fn build_once(root: &Path, public: &Path, drafts: bool, today: NaiveDate) -> Res
         search: true,
     };
     // `{:#}` shows the cause too (an I/O error's own message).
-    let report = build_site(&loaded.site, root, public, &opts)
-        .map_err(|e| format!("{:#}", anyhow::Error::new(e)))?;
-    Ok(report.pages)
+    let explain = |e: BuildError| format!("{:#}", anyhow::Error::new(e));
+    let renderer = Renderer::load(root, &loaded.site.config.theme).map_err(explain)?;
+    live.begin();
+    let (pages, _) = write_site(&loaded.site, &renderer, root, live, &opts).map_err(explain)?;
+    let committed = live.commit().map_err(explain)?;
+    Ok((pages, committed))
 }

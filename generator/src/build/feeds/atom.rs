@@ -3,12 +3,11 @@
 //! of the same content give the same bytes.
 
 use std::fmt::Write as _;
-use std::path::Path;
 
 use chrono::NaiveDate;
 
 use super::xml_escape;
-use crate::build::output::write_file;
+use crate::build::output::Sink;
 use crate::build::view::{human_date, Shared};
 use crate::build::BuildError;
 use crate::content::{Host, Site};
@@ -120,6 +119,6 @@ pub fn render(shared: &Shared, site: &Site) -> String {
     out
 }
 
-pub fn write(shared: &Shared, site: &Site, dir: &Path) -> Result<(), BuildError> {
-    write_file(dir, "feed.xml", render(shared, site).as_bytes())
+pub fn write(shared: &Shared, site: &Site, out: &dyn Sink) -> Result<(), BuildError> {
+    out.write("feed.xml", render(shared, site).as_bytes())
 }
