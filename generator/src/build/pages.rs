@@ -3,6 +3,7 @@
 
 use rayon::prelude::*;
 use serde::Serialize;
+use serde_json::Value;
 use tera::Context;
 
 use super::output::Sink;
@@ -70,7 +71,8 @@ pub fn render_all(
         .par_iter()
         .map(|job| {
             let page = listing_page(shared, &cards, *job)?;
-            emit(renderer, out, page.template, &page.path, &page.ctx)?;
+            let key = || renderer.key(page.template, &page.ctx);
+            emit(renderer, out, page.template, &page.path, &page.ctx, key)?;
             Ok(page.in_sitemap.then_some(page.path))
         })
         .collect::<Result<Vec<_>, BuildError>>()?;
@@ -82,7 +84,17 @@ pub fn render_all(
             || shared.base.clone(),
             |ctx, i| {
                 let path = host_context(shared, i, ctx)?;
-                emit(renderer, out, "host.html", &path, ctx)?;
+                let key = || {
+                    // The key covers the whole context only while these are
+                    // all its keys; checked in debug builds (the tests).
+                    debug_assert_eq!(
+                        ctx.clone().into_json().as_object().map(|m| m.len()),
+                        Some(HOST_KEYS.len())
+                    );
+                    let values = HOST_KEYS.map(|k| ctx.get(k).unwrap_or(&Value::Null));
+                    renderer.key_of_values("host.html", &values)
+                };
+                emit(renderer, out, "host.html", &path, ctx, key)?;
                 Ok((!site.hosts[i].draft).then_some(path))
             },
         )
@@ -105,24 +117,29 @@ struct Page {
     in_sitemap: bool,
 }
 
+/// Every key of a host page's context (see [`host_context`]).
+const HOST_KEYS: [&str; 3] = ["site", "page", "host"];
+
 /// Render the page at `path` into `out`, unless `out` still has it from the
-/// same template and context (the preview's in-place rebuilds).
+/// same template and context (the preview's in-place rebuilds); `key` is
+/// only worked out for a sink that remembers.
 fn emit(
     renderer: &Renderer,
     out: &dyn Sink,
     template: &str,
     path: &str,
     ctx: &Context,
+    key: impl FnOnce() -> u64,
 ) -> Result<(), BuildError> {
     let rel = urls::output_file(path);
-    if out.remembers() && out.reuse(&rel, renderer.key(template, ctx)) {
+    if out.remembers() && out.reuse(&rel, key()) {
         return Ok(());
     }
     let html = renderer.render(template, path, ctx)?;
     out.write(&rel, html.as_bytes())
 }
 
-/// Set `page` and `host` in `ctx` (which holds the shared view) for the
+/// Set `page` and `host` in `ctx` (which holds the shared view, `site`) for the
 /// page of the host at `index` in `site.hosts`; returns the page's path.
 pub fn host_context(
     shared: &Shared,

@@ -3,11 +3,12 @@
 
 use std::error::Error as _;
 use std::fs;
+use std::hash::{DefaultHasher, Hasher};
 use std::path::{Path, PathBuf};
 
 use tera::{Context, Tera};
 
-use super::output::key_of;
+use super::output::{hash_value, key_of};
 use super::BuildError;
 
 pub struct Renderer {
@@ -76,7 +77,17 @@ impl Renderer {
     /// What rendering `template` with `ctx` depends on, as one number: the
     /// same key means the same HTML.
     pub fn key(&self, template: &str, ctx: &Context) -> u64 {
-        key_of(&[&self.fingerprint, &template, ctx])
+        self.key_of_values(template, &[&ctx.clone().into_json()])
+    }
+
+    /// [`Renderer::key`] from a context's values, for callers that know
+    /// every key in it (and so need not clone it).
+    pub fn key_of_values(&self, template: &str, values: &[&serde_json::Value]) -> u64 {
+        let mut h = DefaultHasher::new();
+        h.write_u64(self.fingerprint);
+        h.write(template.as_bytes());
+        values.iter().for_each(|v| hash_value(v, &mut h));
+        h.finish()
     }
 
     /// Render `template` for the page at `page` (used in error messages).

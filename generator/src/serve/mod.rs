@@ -5,7 +5,7 @@
 //! online and shows the errors in the terminal and over the page.
 
 mod headers;
-mod live;
+pub mod live;
 mod reload;
 mod site_state;
 mod watch;
