@@ -420,3 +420,37 @@ fn the_real_example_content_loads_with_zero_errors() {
         .collect();
     assert_eq!(regions.len(), loaded.site.config.regions.len());
 }
+
+/// `prospectus serve` keeps parsed hosts between saves; what it loads must
+/// always be what a fresh load would say.
+#[test]
+fn a_parse_cache_never_answers_for_changed_inputs() {
+    let f = Fixture::valid();
+    let cache = content::ParseCache::default();
+    let opts = LoadOptions {
+        drafts: false,
+        today: support::today(),
+    };
+    let cached = |f: &Fixture| match content::load_cached(f.root(), &opts, &cache) {
+        Ok(_) => Vec::new(),
+        Err(LoadError::Invalid(d)) => d.iter().map(|d| d.headline()).collect::<Vec<_>>(),
+        Err(e) => panic!("{e}"),
+    };
+    assert_eq!(cached(&f), Vec::<String>::new());
+    // A host file edited: parsed again.
+    f.edit(ALPHA, "region = \"north-west\"", "region = \"north-wets\"");
+    let errors = cached(&f);
+    assert_eq!(errors, f.errors());
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    f.edit(ALPHA, "region = \"north-wets\"", "region = \"north-west\"");
+    assert_eq!(cached(&f), Vec::<String>::new());
+    // The host file unchanged, but the region it names gone from site.toml.
+    f.edit(
+        SITE,
+        "slug = \"north-west\"",
+        "slug = \"north-west-england\"",
+    );
+    let errors = cached(&f);
+    assert!(!errors.is_empty());
+    assert_eq!(errors, f.errors());
+}

@@ -42,6 +42,7 @@ pub const SUMMARY_MAX: usize = 200;
 /// A host as read, with the locations the cross-file checks point at. The
 /// host is filled in even when some fields had errors (with empty values),
 /// so that its URN, visits and links are still checked against the others.
+#[derive(Clone)]
 pub struct HostEntry {
     pub host: Host,
     pub file: Arc<SourceFile>,

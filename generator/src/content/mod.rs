@@ -22,8 +22,10 @@ pub mod slug;
 mod suggest;
 mod validate;
 
+use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use chrono::NaiveDate;
 use rayon::prelude::*;
@@ -74,7 +76,46 @@ pub const SITE_TOML: &str = "content/site.toml";
 pub const HOSTS_DIR: &str = "content/hosts";
 pub const PAGES_DIR: &str = "content/pages";
 
+/// Host files parsed by an earlier [`load_cached`], by path. `prospectus
+/// serve` keeps one, so a save parses again only the files that changed.
+#[derive(Default)]
+pub struct ParseCache {
+    hosts: Mutex<HashMap<String, (u64, HostEntry)>>,
+}
+
+impl ParseCache {
+    /// The entry parsed from exactly these inputs before, if any.
+    fn host(&self, rel: &str, key: u64) -> Option<HostEntry> {
+        let hosts = self.hosts.lock().unwrap_or_else(|p| p.into_inner());
+        hosts
+            .get(rel)
+            .filter(|(k, _)| *k == key)
+            .map(|(_, e)| e.clone())
+    }
+
+    /// Forget files no longer there.
+    fn retain(&self, files: &[(String, String)]) {
+        let mut hosts = self.hosts.lock().unwrap_or_else(|p| p.into_inner());
+        hosts.retain(|rel, _| files.iter().any(|(r, _)| r == rel));
+    }
+
+    fn keep(&self, rel: &str, key: u64, entry: &HostEntry) {
+        let mut hosts = self.hosts.lock().unwrap_or_else(|p| p.into_inner());
+        hosts.insert(rel.to_string(), (key, entry.clone()));
+    }
+}
+
 pub fn load(root: &Path, opts: &LoadOptions) -> Result<Loaded, LoadError> {
+    load_cached(root, opts, &ParseCache::default())
+}
+
+/// [`load`], reusing the hosts in `cache` whose file, `site.toml` (the
+/// vocabulary they are checked against) and `today` are unchanged.
+pub fn load_cached(
+    root: &Path,
+    opts: &LoadOptions,
+    cache: &ParseCache,
+) -> Result<Loaded, LoadError> {
     if !root.join("content").is_dir() {
         return Err(LoadError::NoContent {
             root: root.to_path_buf(),
@@ -82,8 +123,13 @@ pub fn load(root: &Path, opts: &LoadOptions) -> Result<Loaded, LoadError> {
     }
     let mut diags: Vec<Diagnostic> = Vec::new();
 
+    let mut inputs = DefaultHasher::new();
+    opts.today.hash(&mut inputs);
     let site = match document::read(root, SITE_TOML) {
-        Ok(file) => site_config::parse(file),
+        Ok(file) => {
+            file.text.hash(&mut inputs);
+            site_config::parse(file)
+        }
         Err(d) => site_config::Parsed {
             config: None,
             vocab: site_config::Vocab::default(),
@@ -99,13 +145,23 @@ pub fn load(root: &Path, opts: &LoadOptions) -> Result<Loaded, LoadError> {
     let hosts: Vec<Result<HostEntry, Diagnostic>> = host_files
         .par_iter()
         .map(|(rel, slug)| {
-            document::read(root, rel).map(|f| host::parse(f, slug, &vocab, opts.today))
+            let file = document::read(root, rel)?;
+            let mut h = inputs.clone();
+            (slug, &file.text).hash(&mut h);
+            let key = h.finish();
+            if let Some(entry) = cache.host(rel, key) {
+                return Ok(entry);
+            }
+            let entry = host::parse(file, slug, &vocab, opts.today);
+            cache.keep(rel, key, &entry);
+            Ok(entry)
         })
         .collect();
     let pages: Vec<Result<PageEntry, Diagnostic>> = page_files
         .par_iter()
         .map(|(rel, slug)| document::read(root, rel).map(|f| page::parse(f, slug)))
         .collect();
+    cache.retain(&host_files);
     let unreadable_hosts: Vec<String> = host_files
         .iter()
         .zip(&hosts)

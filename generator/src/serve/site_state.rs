@@ -14,7 +14,7 @@ use chrono::NaiveDate;
 use super::live::{Committed, LiveSite};
 use super::reload::ReloadHub;
 use crate::build::{write_site, BuildError, BuildOptions, Renderer};
-use crate::content::{self, LoadError, LoadOptions};
+use crate::content::{self, LoadError, LoadOptions, ParseCache};
 
 pub struct Preview {
     root: PathBuf,
@@ -27,6 +27,8 @@ pub struct Preview {
     /// One rebuild at a time; a burst of saves queues behind it.
     building: tokio::sync::Mutex<()>,
     sync_failed: AtomicBool,
+    /// Parsed host files, so a save parses only what changed.
+    parsed: Arc<ParseCache>,
 }
 
 impl Preview {
@@ -47,6 +49,7 @@ impl Preview {
             hub,
             building: tokio::sync::Mutex::new(()),
             sync_failed: AtomicBool::new(false),
+            parsed: Arc::default(),
         }
     }
 
@@ -61,12 +64,14 @@ impl Preview {
         let _guard = self.building.lock().await;
         let started = Instant::now();
         let (root, live, drafts) = (self.root.clone(), self.live.clone(), self.drafts);
+        let parsed = self.parsed.clone();
         let today = self
             .today
             .unwrap_or_else(|| chrono::Local::now().date_naive());
-        let built = tokio::task::spawn_blocking(move || build_once(&root, &live, drafts, today))
-            .await
-            .map_err(|e| format!("the build stopped unexpectedly: {e}"))?;
+        let built =
+            tokio::task::spawn_blocking(move || build_once(&root, &live, &parsed, drafts, today))
+                .await
+                .map_err(|e| format!("the build stopped unexpectedly: {e}"))?;
         match built {
             Ok((pages, files)) => {
                 // The store only needs the manifest again when it changed,
@@ -117,13 +122,16 @@ impl Preview {
 fn build_once(
     root: &Path,
     live: &LiveSite,
+    parsed: &ParseCache,
     drafts: bool,
     today: NaiveDate,
 ) -> Result<(usize, Committed), String> {
-    let loaded = content::load(root, &LoadOptions { drafts, today }).map_err(|e| match e {
-        LoadError::Invalid(diagnostics) => diagnostics.render(false),
-        other => other.to_string(),
-    })?;
+    let loaded = content::load_cached(root, &LoadOptions { drafts, today }, parsed).map_err(
+        |e| match e {
+            LoadError::Invalid(diagnostics) => diagnostics.render(false),
+            other => other.to_string(),
+        },
+    )?;
     if !loaded.warnings.is_empty() {
         eprint!("{}", loaded.warnings.render(false));
     }
