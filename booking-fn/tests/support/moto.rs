@@ -150,6 +150,7 @@ pub fn client(endpoint: &str) -> aws_sdk_dynamodb::Client {
         .region(Region::new("us-east-1"))
         .credentials_provider(Credentials::new("testing", "testing", None, None, "moto"))
         .endpoint_url(endpoint)
+        .http_client(booking_fn::store::dynamo::https_client())
         .build();
     aws_sdk_dynamodb::Client::from_conf(config)
 }
