@@ -3,11 +3,16 @@
 //! `BOOKINGS_TABLE`, and under the Lambda Runtime API, the path it runs in
 //! AWS. A stand-in for that API hands the binary one API Gateway v2 event and
 //! takes its answer. Its logs are checked for personal data throughout.
+//! Built without `local-server` (as the Lambda bootstrap is), only the Lambda
+//! test runs: `cargo test -p booking-fn --no-default-features --features
+//! lambda,dynamodb --test server_binary`.
 #![cfg(all(feature = "dynamodb", feature = "lambda"))]
 
 mod support;
 
+#[cfg(feature = "local-server")]
 use std::io::{BufRead, BufReader, Read, Write};
+#[cfg(feature = "local-server")]
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -87,6 +92,7 @@ impl Drop for Running {
 }
 
 /// Starts the local server and returns it with its `127.0.0.1:PORT`.
+#[cfg(feature = "local-server")]
 fn serve(mut cmd: Command) -> (Running, String) {
     let mut child = cmd
         .args(["--port", "0"])
@@ -106,6 +112,7 @@ fn serve(mut cmd: Command) -> (Running, String) {
 }
 
 /// One HTTP/1.1 exchange on a fresh connection: (status, body).
+#[cfg(feature = "local-server")]
 fn http(address: &str, method: &str, path: &str, json: Option<&str>) -> (u16, String) {
     let mut stream = TcpStream::connect(address).unwrap();
     stream
@@ -141,6 +148,7 @@ fn assert_no_personal_data(log: &tempfile::NamedTempFile) {
     }
 }
 
+#[cfg(feature = "local-server")]
 #[tokio::test(flavor = "multi_thread")]
 async fn the_local_server_books_into_dynamodb() {
     let Some(moto) = support::moto::shared() else {
@@ -182,6 +190,7 @@ async fn the_local_server_books_into_dynamodb() {
     assert_no_personal_data(&log);
 }
 
+#[cfg(feature = "local-server")]
 #[tokio::test(flavor = "multi_thread")]
 async fn an_unreachable_table_is_a_503_and_logs_no_personal_data() {
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();

@@ -2,20 +2,33 @@
 //! it answers API Gateway events through `lambda_http`; anywhere else it is a
 //! local HTTP server on 127.0.0.1, over SQLite (`--db FILE`) or DynamoDB
 //! (`BOOKINGS_TABLE`, endpoint and credentials from the usual AWS variables).
+//!
+//! The local server is the `local-server` feature (on by default). The Lambda
+//! bootstrap is built without it, so it carries neither SQLite nor the
+//! argument parser; run outside Lambda, that build says so and exits.
 
+#[cfg(feature = "local-server")]
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use anyhow::{bail, Context as _};
+#[cfg(feature = "local-server")]
+use anyhow::bail;
+use anyhow::Context as _;
 use booking_fn::api::{router, AppState};
-use booking_fn::clock::{Clock, ShiftedClock, SystemClock};
+use booking_fn::clock::SystemClock;
+#[cfg(feature = "local-server")]
+use booking_fn::clock::{Clock, ShiftedClock};
 use booking_fn::config::ApiConfig;
 use booking_fn::store::dynamo::DynamoStore;
-use booking_fn::store::sqlite::SqliteStore;
-use booking_fn::store::{purge, Store};
+use booking_fn::store::Store;
+#[cfg(feature = "local-server")]
+use booking_fn::store::{purge, sqlite::SqliteStore};
+#[cfg(feature = "local-server")]
 use chrono::NaiveDate;
+#[cfg(feature = "local-server")]
 use clap::Parser;
 
+#[cfg(feature = "local-server")]
 #[derive(Debug, Parser)]
 #[command(
     name = "booking-fn",
@@ -73,6 +86,20 @@ fn run() -> anyhow::Result<()> {
             .context("starting the async runtime")?;
         return runtime.block_on(run_lambda(config));
     }
+    run_outside_lambda(config)
+}
+
+#[cfg(not(feature = "local-server"))]
+fn run_outside_lambda(_config: ApiConfig) -> anyhow::Result<()> {
+    anyhow::bail!(
+        "this build is the Lambda bootstrap only (AWS_LAMBDA_RUNTIME_API is not set); \
+         for a local server build with the default features: \
+         cargo run -p booking-fn --bin booking-fn -- --db bookings.sqlite"
+    )
+}
+
+#[cfg(feature = "local-server")]
+fn run_outside_lambda(config: ApiConfig) -> anyhow::Result<()> {
     let args = Args::parse();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -90,6 +117,7 @@ async fn run_lambda(config: ApiConfig) -> anyhow::Result<()> {
         .map_err(|e| anyhow::anyhow!("Lambda runtime stopped: {e}"))
 }
 
+#[cfg(feature = "local-server")]
 async fn run_local(args: Args, config: ApiConfig) -> anyhow::Result<()> {
     let store: Arc<dyn Store> = match &args.db {
         Some(path) => Arc::new(
