@@ -5,7 +5,7 @@
 #   2. tools          build the `prospectus` and `bookings` command lines
 #   3. check          `prospectus check`: a site whose content has errors is never deployed
 #   4. build          `prospectus build --out public`
-#   5. sam build      the booking function (cargo-lambda) and the template
+#   5. sam build      the booking function (infra/function/Makefile: cargo-lambda) and the template
 #   6. sam deploy     the stack: bucket, CloudFront, HTTP API, function, table, alarms
 #   7. outputs        bucket, distribution and table names from the stack
 #   8. sync slots     `bookings --table T sync-slots public/slots.json`
@@ -181,6 +181,7 @@ need_tool cargo "the Rust toolchain (rustup)"
 if command -v cargo >/dev/null 2>&1 && ! cargo lambda --version >/dev/null 2>&1; then
     problems+=("cargo-lambda is not installed: sam build needs it for the Rust function (pip install cargo-lambda ziglang)")
 fi
+need_tool make "GNU make: sam build runs infra/function/Makefile to build the function (Debian: apt-get install make)"
 
 if ((${#problems[@]})); then
     echo "deploy.sh: refusing to start:" >&2
@@ -228,7 +229,7 @@ if ((!DRY_RUN)) && [[ ! -s public/slots.json || ! -s public/index.html || ! -s p
 fi
 
 # ------------------------------------------------------------------ 5. sam build
-step "sam build" "The booking function did not build for Lambda: check that cargo-lambda and ziglang are installed (pip install cargo-lambda ziglang) and that 'cargo lambda build --release -p booking-fn --bin booking-fn' works."
+step "sam build" "The booking function did not build for Lambda: check that cargo-lambda and ziglang are installed (pip install cargo-lambda ziglang) and that 'bash bench/lambda-size.sh' (the same build, infra/function/Makefile) works."
 # The build goes to a temporary folder so the checkout stays clean.
 run sam build --template-file infra/template.yaml --build-dir "$work/sam-build"
 

@@ -225,12 +225,27 @@ def main():
     fn = res.get("BookingFunction", {})
     fp = fn.get("Properties", {})
     check(
-        "function: provided.al2023, bootstrap, x86_64, cargo-lambda build of booking-fn",
+        "function: provided.al2023, bootstrap, x86_64, built by infra/function/Makefile",
         fp.get("Runtime") == "provided.al2023"
         and fp.get("Handler") == "bootstrap"
         and fp.get("Architectures") == ["x86_64"]
-        and fn.get("Metadata", {}).get("BuildMethod") == "rust-cargolambda"
-        and fn.get("Metadata", {}).get("BuildProperties", {}).get("Binary") == "booking-fn",
+        and fn.get("Metadata", {}).get("BuildMethod") == "makefile"
+        and str(fp.get("CodeUri", "")).rstrip("/") == "function"
+        and (TEMPLATE.parent / "function" / "Makefile").is_file(),
+    )
+    command = lambda_build_command()
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    packaging = readme.split("## Packaging the Lambda", 1)[-1].split("\n## ", 1)[0]
+    check(
+        "function: the Makefile builds with the lambda-size profile, without the local server, "
+        "and the README and bench/lambda-size.sh use that same build",
+        command is not None
+        and "--profile lambda-size" in command
+        and "--no-default-features --features lambda,dynamodb" in command
+        and "--release" not in command
+        and command in packaging
+        and "infra/function/Makefile build-BookingFunction"
+        in (ROOT / "bench" / "lambda-size.sh").read_text(encoding="utf-8"),
     )
     check("function: 256 MB, 10 s", fp.get("MemorySize") == 256 and fp.get("Timeout") == 10)
     check(
@@ -347,6 +362,18 @@ def main():
         "outputs: SiteUrl, BucketName, DistributionId, TableName, ApiUrl",
         {"SiteUrl", "BucketName", "DistributionId", "TableName", "ApiUrl"} <= set(tpl.get("Outputs", {})),
     )
+
+
+def lambda_build_command():
+    """The `cargo lambda build ...` line of the Makefile's build-BookingFunction
+    recipe, without the flags that only say where the bootstrap goes."""
+    makefile = TEMPLATE.parent / "function" / "Makefile"
+    if not makefile.is_file():
+        return None
+    text = makefile.read_text(encoding="utf-8").replace("\\\n", " ")
+    recipe = text.split("build-BookingFunction:", 1)[-1]
+    match = re.search(r"(cargo lambda build [^\n]*?)\s+--lambda-dir ", recipe)
+    return re.sub(r"\s+", " ", match.group(1)) if match else None
 
 
 main()
