@@ -3,6 +3,8 @@
 //! (`TZID=Europe/London`, defined in the file), so a visit at 09:30 stays at
 //! 09:30 whatever the clocks do.
 
+use std::fmt::Write as _;
+
 use chrono::NaiveDate;
 
 const VTIMEZONE: &[&str] = &[
@@ -50,19 +52,27 @@ pub struct Event<'a> {
 /// in CRLF.
 pub struct Calendar {
     out: String,
+    /// One content line before folding, reused: a feed has tens of
+    /// thousands of lines.
+    scratch: String,
 }
 
 impl Calendar {
     pub fn new(name: &str) -> Self {
         let mut cal = Calendar {
             out: String::with_capacity(4096),
+            scratch: String::with_capacity(256),
         };
         cal.line("BEGIN:VCALENDAR");
         cal.line("VERSION:2.0");
         cal.line("PRODID:-//Inside Knowledge//prospectus//EN");
         cal.line("CALSCALE:GREGORIAN");
         cal.line("METHOD:PUBLISH");
-        cal.line(&format!("X-WR-CALNAME:{}", text(name)));
+        cal.line_with(|l| {
+            l.push_str("X-WR-CALNAME:");
+            push_text(l, name);
+            Ok(())
+        });
         for l in VTIMEZONE {
             cal.line(l);
         }
@@ -71,25 +81,30 @@ impl Calendar {
 
     pub fn event(&mut self, e: &Event) {
         self.line("BEGIN:VEVENT");
-        self.line(&format!("UID:{}", e.uid));
-        self.line(&format!("DTSTAMP:{}T000000Z", compact(e.stamp)));
-        self.line(&format!(
-            "DTSTART;TZID=Europe/London:{}T{}",
-            compact(e.date),
-            hhmmss(e.start)
-        ));
-        self.line(&format!(
-            "DTEND;TZID=Europe/London:{}T{}",
-            compact(e.date),
-            hhmmss(e.end)
-        ));
-        self.line(&format!("SUMMARY:{}", text(e.summary)));
+        self.line_with(|l| write!(l, "UID:{}", e.uid));
+        self.line_with(|l| write!(l, "DTSTAMP:{}T000000Z", e.stamp.format("%Y%m%d")));
+        let (date, start, end) = (e.date.format("%Y%m%d"), hhmmss(e.start), hhmmss(e.end));
+        self.line_with(|l| write!(l, "DTSTART;TZID=Europe/London:{date}T{start}"));
+        self.line_with(|l| write!(l, "DTEND;TZID=Europe/London:{date}T{end}"));
+        self.line_with(|l| {
+            l.push_str("SUMMARY:");
+            push_text(l, e.summary);
+            Ok(())
+        });
         if let Some(location) = e.location {
-            self.line(&format!("LOCATION:{}", text(location)));
+            self.line_with(|l| {
+                l.push_str("LOCATION:");
+                push_text(l, location);
+                Ok(())
+            });
         }
-        self.line(&format!("DESCRIPTION:{}", text(e.description)));
+        self.line_with(|l| {
+            l.push_str("DESCRIPTION:");
+            push_text(l, e.description);
+            Ok(())
+        });
         if let Some(url) = e.url {
-            self.line(&format!("URL:{url}"));
+            self.line_with(|l| write!(l, "URL:{url}"));
         }
         if e.cancelled {
             self.line("STATUS:CANCELLED");
@@ -105,16 +120,20 @@ impl Calendar {
     fn line(&mut self, line: &str) {
         fold_into(&mut self.out, line);
     }
+
+    /// A line built by `build` in the scratch buffer, then folded.
+    fn line_with(&mut self, build: impl FnOnce(&mut String) -> std::fmt::Result) {
+        self.scratch.clear();
+        // Writing into a String cannot fail.
+        let _ = build(&mut self.scratch);
+        fold_into(&mut self.out, &self.scratch);
+    }
 }
 
 /// The host part of a site's base URL, for UIDs: `insideknowledge.example.org`.
 pub fn uid_domain(base: &str) -> &str {
     let rest = base.split_once("://").map_or(base, |(_, r)| r);
     rest.split(['/', ':']).next().unwrap_or(rest)
-}
-
-fn compact(d: NaiveDate) -> String {
-    d.format("%Y%m%d").to_string()
 }
 
 /// `09:15` -> `091500`; whatever else the data holds, digits only.
@@ -127,9 +146,8 @@ fn hhmmss(t: &str) -> String {
     digits
 }
 
-/// Escape a TEXT value (RFC 5545 3.3.11).
-fn text(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
+/// Append `s` escaped as a TEXT value (RFC 5545 3.3.11).
+fn push_text(out: &mut String, s: &str) {
     for c in s.chars() {
         match c {
             '\\' => out.push_str("\\\\"),
@@ -140,7 +158,6 @@ fn text(s: &str) -> String {
             _ => out.push(c),
         }
     }
-    out
 }
 
 /// Append `line` folded at 75 octets (never inside a UTF-8 character), each
@@ -187,7 +204,9 @@ mod tests {
 
     #[test]
     fn escapes_text_values() {
-        assert_eq!(text("a, b; c\\d\ne"), "a\\, b\\; c\\\\d\\ne");
+        let mut out = String::new();
+        push_text(&mut out, "a, b; c\\d\ne");
+        assert_eq!(out, "a\\, b\\; c\\\\d\\ne");
     }
 
     #[test]
