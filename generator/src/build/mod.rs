@@ -170,12 +170,19 @@ fn write_pages(
     let assets = assets::copy_theme_static(&renderer.static_dir(root), out)?;
     // 2. The small shared view every page context starts from.
     let shared = Shared::new(site, &assets, opts.today)?;
-    // 3. HTML pages, hosts and listings in parallel.
-    let written = pages::render_all(renderer, &shared, site, out)?;
-    // 4. Machine-readable outputs.
+    // 3. HTML pages, hosts and listings in parallel, and beside them the
+    // machine-readable outputs that do not depend on the pages.
+    let (written, feeds) = rayon::join(
+        || pages::render_all(renderer, &shared, site, out),
+        || -> Result<(), BuildError> {
+            feeds::atom::write(&shared, site, out)?;
+            feeds::ics::write_feed(&shared, site, out)?;
+            slots::write(site, opts.today, out)
+        },
+    );
+    let written = written?;
+    feeds?;
+    // 4. The sitemap, of the pages written.
     sitemap::write(&shared, &written.sitemap_paths, out)?;
-    feeds::atom::write(&shared, site, out)?;
-    feeds::ics::write_feed(&shared, site, out)?;
-    slots::write(site, opts.today, out)?;
     Ok((written.html_pages, assets.files + written.html_pages + 5))
 }

@@ -66,39 +66,45 @@ pub fn render_all(
         .into_par_iter()
         .map(|i| render_card(renderer, shared, i))
         .collect::<Result<Vec<_>, BuildError>>()?;
-    // Host pages and listings share one pool; the big listings start first.
-    let listing = jobs
-        .par_iter()
-        .map(|job| {
-            let page = listing_page(shared, &cards, *job)?;
-            let key = || renderer.key(page.template, &page.ctx);
-            emit(renderer, out, page.template, &page.path, &page.ctx, key)?;
-            Ok(page.in_sitemap.then_some(page.path))
-        })
-        .collect::<Result<Vec<_>, BuildError>>()?;
+    // Listings and host pages at once: the visit-dates listing alone is a
+    // long job, and the cores should not wait for it before the hosts start.
+    let render_listings = || {
+        jobs.par_iter()
+            .map(|job| {
+                let page = listing_page(shared, &cards, *job)?;
+                let key = || renderer.key(page.template, &page.ctx);
+                emit(renderer, out, page.template, &page.path, &page.ctx, key)?;
+                Ok(page.in_sitemap.then_some(page.path))
+            })
+            .collect::<Result<Vec<_>, BuildError>>()
+    };
     // Host pages all have the same keys, so each worker fills one context
     // again and again instead of cloning the shared part for every page.
-    let hosts = (0..site.hosts.len())
-        .into_par_iter()
-        .map_init(
-            || shared.base.clone(),
-            |ctx, i| {
-                let path = host_context(shared, i, ctx)?;
-                let key = || {
-                    // The key covers the whole context only while these are
-                    // all its keys; checked in debug builds (the tests).
-                    debug_assert_eq!(
-                        ctx.clone().into_json().as_object().map(|m| m.len()),
-                        Some(HOST_KEYS.len())
-                    );
-                    let values = HOST_KEYS.map(|k| ctx.get(k).unwrap_or(&Value::Null));
-                    renderer.key_of_values("host.html", &values)
-                };
-                emit(renderer, out, "host.html", &path, ctx, key)?;
-                Ok((!site.hosts[i].draft).then_some(path))
-            },
-        )
-        .collect::<Result<Vec<_>, BuildError>>()?;
+    let render_hosts = || {
+        (0..site.hosts.len())
+            .into_par_iter()
+            .map_init(
+                || shared.base.clone(),
+                |ctx, i| {
+                    let path = host_context(shared, i, ctx)?;
+                    let key = || {
+                        // The key covers the whole context only while these are
+                        // all its keys; checked in debug builds (the tests).
+                        debug_assert_eq!(
+                            ctx.clone().into_json().as_object().map(|m| m.len()),
+                            Some(HOST_KEYS.len())
+                        );
+                        let values = HOST_KEYS.map(|k| ctx.get(k).unwrap_or(&Value::Null));
+                        renderer.key_of_values("host.html", &values)
+                    };
+                    emit(renderer, out, "host.html", &path, ctx, key)?;
+                    Ok((!site.hosts[i].draft).then_some(path))
+                },
+            )
+            .collect::<Result<Vec<_>, BuildError>>()
+    };
+    let (listing, hosts) = rayon::join(render_listings, render_hosts);
+    let (listing, hosts) = (listing?, hosts?);
 
     let mut written = Written {
         html_pages: jobs.len() + site.hosts.len(),
