@@ -106,7 +106,7 @@ impl ParseCache {
 }
 
 pub fn load(root: &Path, opts: &LoadOptions) -> Result<Loaded, LoadError> {
-    load_cached(root, opts, &ParseCache::default())
+    load_with(root, opts, None)
 }
 
 /// [`load`], reusing the hosts in `cache` whose file, `site.toml` (the
@@ -115,6 +115,14 @@ pub fn load_cached(
     root: &Path,
     opts: &LoadOptions,
     cache: &ParseCache,
+) -> Result<Loaded, LoadError> {
+    load_with(root, opts, Some(cache))
+}
+
+fn load_with(
+    root: &Path,
+    opts: &LoadOptions,
+    cache: Option<&ParseCache>,
 ) -> Result<Loaded, LoadError> {
     if !root.join("content").is_dir() {
         return Err(LoadError::NoContent {
@@ -146,6 +154,9 @@ pub fn load_cached(
         .par_iter()
         .map(|(rel, slug)| {
             let file = document::read(root, rel)?;
+            let Some(cache) = cache else {
+                return Ok(host::parse(file, slug, &vocab, opts.today));
+            };
             let mut h = inputs.clone();
             (slug, &file.text).hash(&mut h);
             let key = h.finish();
@@ -161,7 +172,9 @@ pub fn load_cached(
         .par_iter()
         .map(|(rel, slug)| document::read(root, rel).map(|f| page::parse(f, slug)))
         .collect();
-    cache.retain(&host_files);
+    if let Some(cache) = cache {
+        cache.retain(&host_files);
+    }
     let unreadable_hosts: Vec<String> = host_files
         .iter()
         .zip(&hosts)
