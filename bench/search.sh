@@ -36,10 +36,12 @@ measure() {
     END { printf "%.3f %d\n", s, rss }' "$work/time.txt"
 }
 
-# Where the output goes. A RAM-backed folder measures the generator itself;
-# the disk adds the filesystem, whose cost on this VM grows run after run
-# (ext4 mounted with `discard` re-scans its recently deleted inodes when the
-# next run creates files), so both are reported.
+# Where the output goes: a RAM-backed folder (the generator alone) and the
+# disk. Each run writes a folder of its own and nothing is deleted until the
+# end: ext4 skips inodes freed in the last minute or so when it allocates new
+# ones, so deleting one run's 10,000 files just before the next run made
+# that run spend seconds in the kernel, measuring the benchmark's own
+# clean-up rather than the build.
 TMPFS=${TMPFS:-/dev/shm}
 DISK=${DISK:-$work}
 places="disk"
@@ -56,8 +58,8 @@ for n in $SIZES; do
       flags=()
       [ "$mode" = no-search ] && flags=(--no-search)
       : >"$work/runs.txt"
-      for _ in $(seq "$RUNS"); do
-        measure "$root" "$base/public-$n-$mode" "${flags[@]}" >>"$work/runs.txt"
+      for run in $(seq "$RUNS"); do
+        measure "$root" "$base/public-$n-$mode-$run" "${flags[@]}" >>"$work/runs.txt"
       done
       secs=$(cut -d' ' -f1 "$work/runs.txt" | median)
       rss=$(cut -d' ' -f2 "$work/runs.txt" | median)
@@ -67,8 +69,8 @@ for n in $SIZES; do
     if [ "$place" = tmpfs ]; then
       rm -rf "$base"
     else
-      files=$(find "$base/public-$n-with-search/pagefind" -type f | wc -l)
-      bytes=$(du -sb "$base/public-$n-with-search/pagefind" | cut -f1)
+      files=$(find "$base/public-$n-with-search-1/pagefind" -type f | wc -l)
+      bytes=$(du -sb "$base/public-$n-with-search-1/pagefind" | cut -f1)
       echo "        index: $files files, $bytes bytes in /pagefind/"
     fi
   done
@@ -86,4 +88,4 @@ echo
 echo "first search at $largest hosts:"
 # A focus-area word: synth.py's hosts have it in every region ("reading" is
 # only the town of Reading there, in the South East, so it finds no London host).
-node bench/search-bytes.mjs "$DISK/public-$largest-with-search" writing London
+node bench/search-bytes.mjs "$DISK/public-$largest-with-search-1" writing London
