@@ -275,14 +275,14 @@ fn a_render_error_names_the_page_and_template_and_leaves_the_old_site() {
 
     let root = root_with_template(
         "host.html",
-        "{% extends \"base.html\" %}{% block content %}{{ host.no_such_field }}{% endblock %}",
+        "{% extends \"base.html\" %}\n{% block content %}\n<p>{{ host.no_such_field }}</p>{% endblock %}",
     );
     let err = build_site(&site(false), root.path(), &out, &opts()).unwrap_err();
     let text = err.to_string();
     assert!(matches!(err, BuildError::Render { .. }), "{err:?}");
     assert!(
-        text.starts_with("rendering /hosts/alpha-primary/ with template host.html:")
-            || text.starts_with("rendering /hosts/beta-academy/ with template host.html:"),
+        text.starts_with("rendering /hosts/alpha-primary/ with template host.html line 3:")
+            || text.starts_with("rendering /hosts/beta-academy/ with template host.html line 3:"),
         "{text}"
     );
     assert!(text.contains("no_such_field"), "{text}");

@@ -17,6 +17,8 @@ pub struct Renderer {
     /// Of every template's name and source: part of each page's
     /// [`Renderer::key`], so a template edit renders every page again.
     fingerprint: u64,
+    /// `(name, source)`, to point a render error at its line.
+    sources: Vec<(String, String)>,
 }
 
 impl Renderer {
@@ -62,6 +64,7 @@ impl Renderer {
             tera,
             theme: theme.to_string(),
             fingerprint,
+            sources,
         })
     }
 
@@ -92,13 +95,39 @@ impl Renderer {
 
     /// Render `template` for the page at `page` (used in error messages).
     pub fn render(&self, template: &str, page: &str, ctx: &Context) -> Result<String, BuildError> {
-        self.tera
-            .render(template, ctx)
-            .map_err(|e| BuildError::Render {
+        self.tera.render(template, ctx).map_err(|e| {
+            let detail = chain(&e);
+            BuildError::Render {
                 page: page.to_string(),
-                template: template.to_string(),
-                detail: chain(&e),
-            })
+                template: self.locate(template, &detail),
+                detail,
+            }
+        })
+    }
+
+    /// `template`, or where the error happened, as `name line N`. Tera's
+    /// render errors name the template being rendered (an include's, when
+    /// that is where it failed) and the expression (`Variable `host.x` not
+    /// found`) but not the line: the line is the first one holding that
+    /// expression.
+    fn locate(&self, template: &str, detail: &str) -> String {
+        let name = detail
+            .rsplit("while rendering '")
+            .next()
+            .and_then(|rest| rest.split('\'').next())
+            .filter(|n| detail.contains("while rendering '") && !n.is_empty())
+            .unwrap_or(template);
+        let expression = detail.split('`').nth(1).filter(|x| !x.is_empty());
+        let line = self
+            .sources
+            .iter()
+            .find(|(n, _)| n == name)
+            .zip(expression)
+            .and_then(|((_, text), x)| text.lines().position(|l| l.contains(x)));
+        match line {
+            Some(i) => format!("{name} line {}", i + 1),
+            None => name.to_string(),
+        }
     }
 }
 
