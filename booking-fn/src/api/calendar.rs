@@ -7,9 +7,8 @@ use axum::extract::{Path, State};
 use axum::http::{header, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 
-use super::forms::parse_query;
 use super::problem::{ApiError, Format};
-use super::{find_booking, AppState};
+use super::{private_booking, AppState};
 use crate::ical::{uid_domain, Calendar, Event};
 use crate::model::{Booking, BookingStatus, VisitRecord};
 
@@ -18,24 +17,12 @@ pub async fn show(
     path: Result<Path<String>, axum::extract::rejection::PathRejection>,
     uri: Uri,
 ) -> Response {
-    let site = &state.config.site_title;
-    let query = parse_query(uri.query());
-    let reference = path.ok().map(|Path(r)| r);
-    let booking = match find_booking(
-        &state,
-        reference.as_deref(),
-        query.get("token"),
-        "reference",
-    )
-    .await
-    {
-        Ok(b) => b,
-        Err(e) => return e.respond(Format::Html, site),
-    };
-    let visit = match state.store.visit(&booking.visit_id).await {
-        Ok(Some(v)) => v,
-        Ok(None) => return ApiError::not_found("reference").respond(Format::Html, site),
-        Err(e) => return ApiError::unavailable(&e).respond(Format::Html, site),
+    let (booking, visit) = match private_booking(&state, path, &uri).await {
+        Ok((booking, Some(visit), _)) => (booking, visit),
+        Ok((_, None, _)) => {
+            return ApiError::not_found("reference").respond(Format::Html, &state.config.site_title)
+        }
+        Err(page) => return page,
     };
     let ics = calendar(&booking, &visit, state.config.site_origin.as_deref());
     let disposition = format!("attachment; filename=\"{}.ics\"", booking.reference);

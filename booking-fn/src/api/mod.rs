@@ -15,7 +15,7 @@ use axum::Router;
 
 use crate::clock::Clock;
 use crate::config::ApiConfig;
-use crate::model::Booking;
+use crate::model::{Booking, VisitRecord};
 use crate::store::Store;
 use crate::tokens;
 
@@ -171,6 +171,28 @@ pub(crate) fn see_other(location: &str) -> Response {
         Err(_) => ApiError::bad_request("The answer's address could not be built.")
             .respond(problem::Format::Json, ""),
     }
+}
+
+/// What a private link (`/api/bookings/{reference}...?token=T`) opens: the
+/// booking, its visit (gone only if the store lost it), and the query, or
+/// the HTML page that says why not.
+pub(crate) async fn private_booking(
+    state: &AppState,
+    path: Result<axum::extract::Path<String>, axum::extract::rejection::PathRejection>,
+    uri: &axum::http::Uri,
+) -> Result<(Booking, Option<VisitRecord>, forms::Fields), Response> {
+    let site = &state.config.site_title;
+    let query = forms::parse_query(uri.query());
+    let reference = path.ok().map(|axum::extract::Path(r)| r);
+    let booking = find_booking(state, reference.as_deref(), query.get("token"), "reference")
+        .await
+        .map_err(|e| e.respond(problem::Format::Html, site))?;
+    let visit = state
+        .store
+        .visit(&booking.visit_id)
+        .await
+        .map_err(|e| ApiError::unavailable(&e).respond(problem::Format::Html, site))?;
+    Ok((booking, visit, query))
 }
 
 /// The booking with this reference, if `token` is its secret. A missing or
