@@ -342,15 +342,15 @@ describe('search page in Chromium', { skip }, () => {
       (h) => !words(`${h.name} ${h.town}`).includes(words(h.localAuthority)[0]),
     );
     await type(page, byLa.localAuthority);
-    await page.waitForTimeout(300);
+    // Every card, loaded: the host may be anywhere in the list.
     assert.ok(
-      (await titles(page).allTextContents()).map((t) => t.trim()).includes(byLa.name),
+      (await allCards(page)).map((c) => c.title).includes(byLa.name),
       `${byLa.name} found by its local authority ${byLa.localAuthority}`,
     );
 
     const { host, word } = summaryOnlyWord(hosts);
     await type(page, word);
-    const found = (await titles(page).allTextContents()).map((t) => t.trim());
+    const found = (await allCards(page)).map((c) => c.title);
     assert.ok(found.includes(host.name), `"${word}" finds ${host.name}; got ${found}`);
 
     // Result cards link to the host page and show region, phase, focus and date.
@@ -427,7 +427,8 @@ describe('search page in Chromium', { skip }, () => {
     await page.waitForURL(/\/search\/\?q=Bolton/);
     await searched(page, 'Bolton');
     assert.equal(await input(page).inputValue(), 'Bolton');
-    assert.ok((await cards(page).count()) >= 1);
+    // Cards load their details lazily, after the status line is final.
+    await cards(page).first().waitFor({ timeout: TIMEOUT });
     await clean(page, problems);
     await close();
   });
