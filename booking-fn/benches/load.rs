@@ -322,14 +322,7 @@ async fn read_response(
         if let Some(p) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
             break p + 4;
         }
-        let n = stream
-            .read(&mut chunk)
-            .await
-            .map_err(|e| format!("read: {e}"))?;
-        if n == 0 {
-            return Err("server closed the connection".to_string());
-        }
-        buf.extend_from_slice(&chunk[..n]);
+        read_more(stream, &mut chunk, buf, "server closed the connection").await?;
     };
     let head = String::from_utf8_lossy(&buf[..header_end]).to_string();
     let status: u16 = head
@@ -345,15 +338,29 @@ async fn read_response(
         })
         .ok_or("response without Content-Length")?;
     while buf.len() < header_end + length {
-        let n = stream
-            .read(&mut chunk)
-            .await
-            .map_err(|e| format!("read: {e}"))?;
-        if n == 0 {
-            return Err("server closed the connection mid-body".to_string());
-        }
-        buf.extend_from_slice(&chunk[..n]);
+        read_more(
+            stream,
+            &mut chunk,
+            buf,
+            "server closed the connection mid-body",
+        )
+        .await?;
     }
     buf.drain(..header_end);
     Ok(status)
+}
+
+/// Append what the next read gives to `buf`; `closed` if the server hung up.
+async fn read_more(
+    stream: &mut tokio::net::TcpStream,
+    chunk: &mut [u8],
+    buf: &mut Vec<u8>,
+    closed: &str,
+) -> Result<(), String> {
+    let n = stream.read(chunk).await.map_err(|e| format!("read: {e}"))?;
+    if n == 0 {
+        return Err(closed.to_string());
+    }
+    buf.extend_from_slice(&chunk[..n]);
+    Ok(())
 }

@@ -22,7 +22,7 @@ pub mod slug;
 mod suggest;
 mod validate;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -95,8 +95,9 @@ impl ParseCache {
 
     /// Forget files no longer there.
     fn retain(&self, files: &[(String, String)]) {
+        let listed: HashSet<&str> = files.iter().map(|(rel, _)| rel.as_str()).collect();
         let mut hosts = self.hosts.lock().unwrap_or_else(|p| p.into_inner());
-        hosts.retain(|rel, _| files.iter().any(|(r, _)| r == rel));
+        hosts.retain(|rel, _| listed.contains(rel.as_str()));
     }
 
     fn keep(&self, rel: &str, key: u64, entry: &HostEntry) {

@@ -13,7 +13,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use crate::build::output::Sink;
+use crate::build::output::{write_file, Sink};
 use crate::build::BuildError;
 
 /// What the folder holds: each file's content hash, and the input key each
@@ -139,15 +139,9 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 
 /// Write `bytes` beside `rel` and rename it into place.
 fn replace(dir: &Path, rel: &str, bytes: &[u8]) -> Result<(), BuildError> {
-    let path = dir.join(rel);
-    if let Some(parent) = path.parent() {
-        fs::create_dir_all(parent)
-            .map_err(|e| BuildError::io("cannot create the folder", parent, e))?;
-    }
-    let mut tmp = path.clone().into_os_string();
-    tmp.push(".prospectus-tmp");
-    let tmp = PathBuf::from(tmp);
-    fs::write(&tmp, bytes).map_err(|e| BuildError::io("cannot write", &tmp, e))?;
+    let tmp = format!("{rel}.prospectus-tmp");
+    write_file(dir, &tmp, bytes)?;
+    let (tmp, path) = (dir.join(tmp), dir.join(rel));
     fs::rename(&tmp, &path).map_err(|e| BuildError::io("cannot replace", &path, e))
 }
 
